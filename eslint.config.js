@@ -6,14 +6,20 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/**', '**/dist/**', '**/.turbo/**', 'packages/db/src/generated/**', '.services/**'],
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '**/.turbo/**',
+      'packages/db/src/generated/**',
+      '.services/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.js', '*.ts', '.ci/*.js'] },
+        projectService: { allowDefaultProject: ['*.js'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -33,7 +39,17 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/env.ts', 'scripts/**', '.ci/**', '**/*.config.ts', '**/cli/**', 'packages/testing/**', '**/*.test.ts'],
+    files: [
+      '**/env.ts',
+      'scripts/**',
+      '.ci/**',
+      '*.config.ts',
+      'vitest.global-setup.ts',
+      '**/cli/**',
+      'packages/dev-services/**',
+      'packages/testing/**',
+      '**/*.test.ts',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
   {

@@ -1,0 +1,23 @@
+import {
+  DEFAULT_DATABASE_URL,
+  databaseUrlSchema,
+  hostSchema,
+  logLevelSchema,
+  parseEnv,
+  portSchema,
+} from '@vexora-checkout/runtime';
+import { z } from 'zod';
+
+const apiEnvSchema = z.object({
+  DATABASE_URL: databaseUrlSchema.default(DEFAULT_DATABASE_URL),
+  API_HOST: hostSchema,
+  API_PORT: portSchema(4000),
+  LOG_LEVEL: logLevelSchema,
+});
+
+export type ApiConfig = z.output<typeof apiEnvSchema>;
+
+/** The api's whole configuration, parsed once at start. */
+export function loadApiConfig(source: Record<string, string | undefined> = process.env): ApiConfig {
+  return parseEnv('api', apiEnvSchema, source);
+}

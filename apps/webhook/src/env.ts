@@ -1,0 +1,23 @@
+import {
+  DEFAULT_DATABASE_URL,
+  databaseUrlSchema,
+  hostSchema,
+  logLevelSchema,
+  parseEnv,
+  portSchema,
+} from '@vexora-checkout/runtime';
+import { z } from 'zod';
+
+const webhookEnvSchema = z.object({
+  DATABASE_URL: databaseUrlSchema.default(DEFAULT_DATABASE_URL),
+  WEBHOOK_HOST: hostSchema,
+  WEBHOOK_PORT: portSchema(4200),
+  LOG_LEVEL: logLevelSchema,
+});
+
+export type WebhookConfig = z.output<typeof webhookEnvSchema>;
+
+/** The webhook receiver's whole configuration, parsed once at start. */
+export function loadWebhookConfig(source: Record<string, string | undefined> = process.env): WebhookConfig {
+  return parseEnv('webhook', webhookEnvSchema, source);
+}

@@ -1,0 +1,19 @@
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { MissingBinaryError, REDIS_INSTALL_HINT } from './missing-binary-error.js';
+
+/** Finds redis-server in an explicit directory, on PATH, or in the usual system locations. */
+export function findRedisServer(options: { binDir?: string; path?: string } = {}): string {
+  const dirs = [options.binDir, ...(options.path ?? '').split(delimiter), '/usr/bin', '/usr/local/bin'];
+  for (const dir of dirs) {
+    if (!dir) continue;
+    const candidate = join(dir, 'redis-server');
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // Try the next directory.
+    }
+  }
+  throw new MissingBinaryError('redis-server', REDIS_INSTALL_HINT);
+}

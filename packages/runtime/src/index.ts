@@ -1,0 +1,17 @@
+export { createLogger, REDACTED_PATHS, type CreateLoggerOptions, type Logger } from './create-logger.js';
+export {
+  ConfigError,
+  DEFAULT_DATABASE_URL,
+  DEFAULT_REDIS_URL,
+  databaseUrlSchema,
+  hostSchema,
+  logLevelSchema,
+  parseEnv,
+  portSchema,
+  redisUrlSchema,
+} from './parse-env.js';
+export { startHttpServer, type HttpServerHandle } from './start-http-server.js';
+export { checkHealth, type HealthCheck, type HealthReport } from './check-health.js';
+export { runService, type RunningService, type RunServiceOptions } from './run-service.js';
+export { loadConfigOrExit } from './load-config-or-exit.js';
+export { createHealthListener } from './create-health-listener.js';
