@@ -1,20 +1,46 @@
-import { defineConfig } from 'vitest/config';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type Plugin } from 'vitest/config';
 
-// Workspace packages export their TypeScript sources under this condition, so tests (like the
-// type checker) run against source without building dependencies first.
-const sourceCondition = '@vexora-checkout/source';
+const repoRoot = fileURLToPath(new URL('.', import.meta.url));
 
-const shared = {
-  resolve: { conditions: [sourceCondition, 'import', 'module', 'node', 'default'] },
-  ssr: { resolve: { conditions: [sourceCondition, 'import', 'module', 'node', 'default'] } },
-};
+/**
+ * Workspace packages export their TypeScript sources under the "@vexora-checkout/source"
+ * condition (the type checker and tsx use it too), so tests run against source without building
+ * dependencies first. Vite does not apply custom conditions in every environment vitest uses
+ * (the global setup's runner ignores them), so this plugin resolves them itself.
+ */
+function workspaceSources(): Plugin {
+  const pattern = /^@vexora-checkout\/([a-z-]+)(\/[a-z-]+)?$/;
+  return {
+    name: 'vexora-workspace-sources',
+    enforce: 'pre',
+    resolveId(id) {
+      const match = pattern.exec(id);
+      if (!match) return null;
+      const [, name = '', subpath = ''] = match;
+      for (const group of ['packages', 'apps']) {
+        const dir = join(repoRoot, group, name);
+        if (!existsSync(join(dir, 'package.json'))) continue;
+        const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+          exports?: Record<string, Record<string, string>>;
+        };
+        const source = manifest.exports?.[`.${subpath}`]?.['@vexora-checkout/source'];
+        return source ? join(dir, source) : null;
+      }
+      return null;
+    },
+  };
+}
 
 export default defineConfig({
+  plugins: [workspaceSources()],
   test: {
     reporters: ['default'],
     projects: [
       {
-        ...shared,
+        plugins: [workspaceSources()],
         test: {
           name: 'unit',
           include: ['{apps,packages}/*/src/**/*.test.ts', 'scripts/**/*.test.ts'],
@@ -23,7 +49,7 @@ export default defineConfig({
         },
       },
       {
-        ...shared,
+        plugins: [workspaceSources()],
         test: {
           name: 'integration',
           include: ['{apps,packages}/*/src/**/*.int.test.ts', '{apps,packages}/*/test/**/*.int.test.ts'],

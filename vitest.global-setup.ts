@@ -10,7 +10,7 @@ import {
   dropDatabase,
   provisionTestServices,
   uniqueDatabaseName,
-} from '@vexora-checkout/testing';
+} from '@vexora-checkout/testing/services';
 
 const repoRoot = fileURLToPath(new URL('.', import.meta.url));
 const require = createRequire(import.meta.url);

@@ -20,14 +20,17 @@ const isExecutable = (path: string) => {
  * Finds initdb and pg_ctl: an explicit directory first, then Debian's versioned layout
  * (/usr/lib/postgresql/<major>/bin, newest major first; initdb is not on PATH there), then PATH.
  */
-export function findPostgresBinaries(options: { binDir?: string; path?: string } = {}): PostgresBinaries {
+export function findPostgresBinaries(
+  options: { binDir?: string | undefined; path?: string | undefined; debianRoot?: string } = {},
+): PostgresBinaries {
+  const debianRoot = options.debianRoot ?? '/usr/lib/postgresql';
   const candidates: string[] = [];
   if (options.binDir) candidates.push(options.binDir);
   try {
-    const majors = readdirSync('/usr/lib/postgresql')
+    const majors = readdirSync(debianRoot)
       .filter((name) => /^\d+$/.test(name) && Number(name) >= 15)
       .sort((a, b) => Number(b) - Number(a));
-    candidates.push(...majors.map((major) => `/usr/lib/postgresql/${major}/bin`));
+    candidates.push(...majors.map((major) => join(debianRoot, major, 'bin')));
   } catch {
     // Not a Debian-style installation.
   }

@@ -3,7 +3,9 @@ import { checkHealth } from './check-health.js';
 
 describe('checkHealth', () => {
   it('is ok when every check passes', async () => {
-    await expect(checkHealth({ database: () => Promise.resolve(), redis: () => Promise.resolve() })).resolves.toEqual({
+    await expect(
+      checkHealth({ database: () => Promise.resolve(), redis: () => Promise.resolve() }),
+    ).resolves.toEqual({
       status: 'ok',
       checks: { database: 'ok', redis: 'ok' },
     });
@@ -14,7 +16,10 @@ describe('checkHealth', () => {
       database: () => Promise.reject(new Error('connection refused')),
       redis: () => Promise.resolve(),
     });
-    expect(report).toEqual({ status: 'unavailable', checks: { database: 'connection refused', redis: 'ok' } });
+    expect(report).toEqual({
+      status: 'unavailable',
+      checks: { database: 'connection refused', redis: 'ok' },
+    });
   });
 
   it('does not hang on a check that never answers', async () => {

@@ -37,7 +37,17 @@ describe('createLogger', () => {
       'submitting',
     );
     const text = JSON.stringify(lines);
-    for (const secret of ['top-secret-key', 'abc123', 'vx_live_1', 'vx_live_2', 'Bearer t0ken', 'Dara', '012345678', 'sok@example.com', 'pw@h']) {
+    for (const secret of [
+      'top-secret-key',
+      'abc123',
+      'vx_live_1',
+      'vx_live_2',
+      'Bearer t0ken',
+      'Dara',
+      '012345678',
+      'sok@example.com',
+      'pw@h',
+    ]) {
       expect(text).not.toContain(secret);
     }
     // What is not sensitive stays readable.

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConfigError, databaseUrlSchema, logLevelSchema, parseEnv, portSchema, redisUrlSchema } from './parse-env.js';
+import {
+  ConfigError,
+  databaseUrlSchema,
+  logLevelSchema,
+  parseEnv,
+  portSchema,
+  redisUrlSchema,
+} from './parse-env.js';
 
 const schema = z.object({
   DATABASE_URL: databaseUrlSchema,
@@ -41,7 +48,7 @@ describe('parseEnv', () => {
       expect(configError.message).toContain('Invalid configuration for api');
       expect(configError.message).toMatch(/DATABASE_URL: must be a URL starting with postgresql:\/\//);
       expect(configError.message).toMatch(/REDIS_URL: must be a URL starting with redis:\/\//);
-      expect(configError.message).toMatch(/PORT: must be between 1 and 65535/);
+      expect(configError.message).toMatch(/PORT: must be between 0 and 65535/);
       expect(configError.message).toMatch(/LOG_LEVEL: must be one of/);
     }
   });

@@ -29,13 +29,13 @@ export function parseEnv<Schema extends z.ZodType>(
   throw new ConfigError(service, issues);
 }
 
-/** A TCP port, given as a decimal string in the environment. */
+/** A TCP port, given as a decimal string in the environment; 0 lets the kernel pick a free one. */
 export const portSchema = (defaultPort: number) =>
   z.coerce
     .number({ error: 'must be a port number' })
     .int('must be a whole number')
-    .min(1, 'must be between 1 and 65535')
-    .max(65535, 'must be between 1 and 65535')
+    .min(0, 'must be between 0 and 65535')
+    .max(65535, 'must be between 0 and 65535')
     .default(defaultPort);
 
 export const logLevelSchema = z

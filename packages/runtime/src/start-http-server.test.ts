@@ -28,9 +28,9 @@ describe('startHttpServer', () => {
 
   it('rejects when the port is taken', async () => {
     const first = await startHttpServer((_req, res) => res.end(), { host: '127.0.0.1', port: 0 });
-    await expect(startHttpServer((_req, res) => res.end(), { host: '127.0.0.1', port: first.port })).rejects.toThrow(
-      /EADDRINUSE/,
-    );
+    await expect(
+      startHttpServer((_req, res) => res.end(), { host: '127.0.0.1', port: first.port }),
+    ).rejects.toThrow(/EADDRINUSE/);
     await first.close();
   });
 });

@@ -1,9 +1,6 @@
 export { test, expect, describe, type BullmqKit, type HarnessFixtures } from './test.js';
 export type { TestServices } from './test-services-context.js';
-export {
-  provisionTestServices,
-  type ProvisionedServices,
-  type ProvisionOptions,
-} from './provision-test-services.js';
-export { createDatabase, dropDatabase, uniqueDatabaseName, withDatabase } from './manage-databases.js';
+export * from './services.js';
 export { ResourceTracker, LeakError, type TrackedResource } from './track-resources.js';
+export { startAppProcess, type AppProcess } from './start-app-process.js';
+export { runAppUntilListening, type ListeningApp } from './run-app-until-listening.js';

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -69,6 +69,8 @@ async function startLocalServers(options: ProvisionOptions): Promise<Provisioned
   const binaries = findPostgresBinaries({ binDir: options.postgresBinDir, path: options.path });
   const redisServer = findRedisServer({ path: options.path });
   const dir = await mkdtemp(join(tmpdir(), 'vexora-test-'));
+  // mkdtemp makes it 0700; as root, the postgres OS user must traverse it to its own data dir.
+  await chmod(dir, 0o755);
   const [pgPort, redisPort] = [await findFreePort(), await findFreePort()];
   const postgres = await startLocalPostgres({
     dataDir: join(dir, 'postgres'),

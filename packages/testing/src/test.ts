@@ -107,7 +107,12 @@ export const test = baseTest.extend<HarnessFixtures>({
       resources.track(new Redis({ ...redisOptions(redisUrl), ...options }), {
         label: 'Redis connection',
         isClosed: (redis) => redis.status === 'end',
-        close: (redis) => redis.quit().catch(() => redis.disconnect()),
+        // quit() resolves on the server's reply; the socket ends a moment later.
+        close: (redis) =>
+          new Promise<void>((resolve) => {
+            redis.once('end', () => resolve());
+            redis.quit().catch(() => redis.disconnect());
+          }),
       }),
     );
   },
