@@ -37,12 +37,14 @@ function workspaceSources(): Plugin {
 export default defineConfig({
   plugins: [workspaceSources()],
   test: {
-    reporters: ['default'],
+    reporters: ['default', './scripts/totals-reporter.ts'],
     projects: [
       {
         plugins: [workspaceSources()],
         test: {
           name: 'unit',
+          // Unit tests first: they fail fastest.
+          sequence: { groupOrder: 0 },
           include: ['{apps,packages}/*/src/**/*.test.ts', 'scripts/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/node_modules/**', '**/dist/**'],
           environment: 'node',
@@ -52,6 +54,7 @@ export default defineConfig({
         plugins: [workspaceSources()],
         test: {
           name: 'integration',
+          sequence: { groupOrder: 1 },
           include: ['{apps,packages}/*/src/**/*.int.test.ts', '{apps,packages}/*/test/**/*.int.test.ts'],
           exclude: ['**/node_modules/**', '**/dist/**'],
           environment: 'node',

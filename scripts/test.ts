@@ -2,7 +2,6 @@
 // checks of every workspace and of these scripts, then the unit and integration test projects
 // (which start their own PostgreSQL and Redis). The last lines are vitest's summary.
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { repoRoot } from './dev-config.js';
 
@@ -23,7 +22,6 @@ function step(title: string, command: string, args: string[]): Promise<number> {
 
 const node = process.execPath;
 const extraArgs = process.argv.slice(2);
-mkdirSync(`${repoRoot}/.test-results`, { recursive: true });
 
 const steps: [string, string, string[]][] = [
   ['lint (eslint, prettier)', 'npm', ['run', '--silent', 'lint']],
@@ -37,18 +35,7 @@ const steps: [string, string, string[]][] = [
     node,
     [require.resolve('typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json'],
   ],
-  [
-    'tests (unit + integration)',
-    node,
-    [
-      require.resolve('vitest/vitest.mjs'),
-      'run',
-      '--reporter=default',
-      '--reporter=json',
-      '--outputFile.json=.test-results/vitest.json',
-      ...extraArgs,
-    ],
-  ],
+  ['tests (unit + integration)', node, [`${repoRoot}/node_modules/vitest/vitest.mjs`, 'run', ...extraArgs]],
 ];
 
 for (const [title, command, args] of steps) {

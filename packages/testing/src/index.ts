@@ -1,5 +1,4 @@
 export { test, expect, describe, type BullmqKit, type HarnessFixtures } from './test.js';
-export type { TestServices } from './test-services-context.js';
 export * from './services.js';
 export { ResourceTracker, LeakError, type TrackedResource } from './track-resources.js';
 export { startAppProcess, type AppProcess } from './start-app-process.js';

@@ -8,3 +8,5 @@ export {
   type TestServicesSource,
 } from './provision-test-services.js';
 export { createDatabase, dropDatabase, uniqueDatabaseName, withDatabase } from './manage-databases.js';
+// Loads the ProvidedContext augmentation, so `project.provide('testServices', …)` type-checks.
+export type { TestServices } from './test-services-context.js';

@@ -1,3 +1,5 @@
+import type {} from 'vitest';
+
 /** What the integration global setup hands to every test file (through vitest provide/inject). */
 export interface TestServices {
   source: string;
