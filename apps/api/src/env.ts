@@ -1,17 +1,15 @@
 import {
   DEFAULT_DATABASE_URL,
   databaseUrlSchema,
-  hostSchema,
+  listenEnvShape,
   logLevelSchema,
   parseEnv,
-  portSchema,
 } from '@vexora-checkout/runtime';
 import { z } from 'zod';
 
 const apiEnvSchema = z.object({
   DATABASE_URL: databaseUrlSchema.default(DEFAULT_DATABASE_URL),
-  API_HOST: hostSchema,
-  API_PORT: portSchema(4000),
+  ...listenEnvShape('API', 4000),
   LOG_LEVEL: logLevelSchema,
 });
 

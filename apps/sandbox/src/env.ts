@@ -1,9 +1,8 @@
-import { hostSchema, logLevelSchema, parseEnv, portSchema } from '@vexora-checkout/runtime';
+import { listenEnvShape, logLevelSchema, parseEnv } from '@vexora-checkout/runtime';
 import { z } from 'zod';
 
 const sandboxEnvSchema = z.object({
-  SANDBOX_HOST: hostSchema,
-  SANDBOX_PORT: portSchema(4100),
+  ...listenEnvShape('SANDBOX', 4100),
   LOG_LEVEL: logLevelSchema,
 });
 

@@ -1,17 +1,15 @@
 import {
   DEFAULT_DATABASE_URL,
   databaseUrlSchema,
-  hostSchema,
+  listenEnvShape,
   logLevelSchema,
   parseEnv,
-  portSchema,
 } from '@vexora-checkout/runtime';
 import { z } from 'zod';
 
 const webhookEnvSchema = z.object({
   DATABASE_URL: databaseUrlSchema.default(DEFAULT_DATABASE_URL),
-  WEBHOOK_HOST: hostSchema,
-  WEBHOOK_PORT: portSchema(4200),
+  ...listenEnvShape('WEBHOOK', 4200),
   LOG_LEVEL: logLevelSchema,
 });
 

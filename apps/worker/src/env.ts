@@ -2,10 +2,9 @@ import {
   DEFAULT_DATABASE_URL,
   DEFAULT_REDIS_URL,
   databaseUrlSchema,
-  hostSchema,
+  listenEnvShape,
   logLevelSchema,
   parseEnv,
-  portSchema,
   redisUrlSchema,
 } from '@vexora-checkout/runtime';
 import { z } from 'zod';
@@ -13,8 +12,7 @@ import { z } from 'zod';
 const workerEnvSchema = z.object({
   DATABASE_URL: databaseUrlSchema.default(DEFAULT_DATABASE_URL),
   REDIS_URL: redisUrlSchema.default(DEFAULT_REDIS_URL),
-  WORKER_HEALTH_HOST: hostSchema,
-  WORKER_HEALTH_PORT: portSchema(4300),
+  ...listenEnvShape('WORKER_HEALTH', 4300),
   LOG_LEVEL: logLevelSchema,
 });
 

@@ -5,6 +5,7 @@ export {
   DEFAULT_REDIS_URL,
   databaseUrlSchema,
   hostSchema,
+  listenEnvShape,
   logLevelSchema,
   parseEnv,
   portSchema,

@@ -68,3 +68,17 @@ describe('parseEnv', () => {
     ).toThrow(/PORT: must be a port number/);
   });
 });
+
+describe('listenEnvShape', () => {
+  it('names the host and port after the prefix, with loopback and the given port as defaults', () => {
+    const listen = z.object(listenEnvShape('WEBHOOK', 4200));
+    expect(parseEnv('webhook', listen, {})).toEqual({ WEBHOOK_HOST: '127.0.0.1', WEBHOOK_PORT: 4200 });
+    expect(parseEnv('webhook', listen, { WEBHOOK_HOST: '0.0.0.0', WEBHOOK_PORT: '0' })).toEqual({
+      WEBHOOK_HOST: '0.0.0.0',
+      WEBHOOK_PORT: 0,
+    });
+    expect(() => parseEnv('webhook', listen, { WEBHOOK_PORT: '-1' })).toThrow(
+      /WEBHOOK_PORT: must be between 0/,
+    );
+  });
+});

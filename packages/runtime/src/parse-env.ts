@@ -72,3 +72,16 @@ export const hostSchema = z.string().trim().min(1).default('127.0.0.1');
 /** Default URLs, shared by the apps and the services script so `npm start` needs no configuration. */
 export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:54329/vexora_checkout';
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:63799';
+
+/**
+ * The `<PREFIX>_HOST` and `<PREFIX>_PORT` pair every listening app has, e.g. `API_HOST`/`API_PORT`.
+ * Spread it into an app's env schema.
+ */
+export function listenEnvShape<Prefix extends string>(prefix: Prefix, defaultPort: number) {
+  return {
+    [`${prefix}_HOST`]: hostSchema,
+    [`${prefix}_PORT`]: portSchema(defaultPort),
+  } as { [K in `${Prefix}_HOST`]: typeof hostSchema } & {
+    [K in `${Prefix}_PORT`]: ReturnType<typeof portSchema>;
+  };
+}
