@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   ConfigError,
   databaseUrlSchema,
+  listenEnvShape,
   logLevelSchema,
   parseEnv,
   portSchema,
