@@ -30,8 +30,10 @@ function signableText(value: unknown): string | undefined {
       return value.toString();
     case 'boolean':
       return value ? 'true' : 'false';
-    default:
-      // null, undefined, objects, arrays, functions, symbols: not part of the signature.
+    case 'undefined':
+    case 'object': // null, nested objects and arrays
+    case 'function':
+    case 'symbol':
       return undefined;
   }
 }

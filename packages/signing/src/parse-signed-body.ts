@@ -86,7 +86,8 @@ function scanTopLevelScalars(text: string): Record<string, string | boolean | nu
       const match = /^(?:true|false|null|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(text.slice(index));
       const literal = match?.[0] ?? '';
       index += literal.length;
-      fields[name] = literal === 'true' ? true : literal === 'false' ? false : literal === 'null' ? null : literal;
+      fields[name] =
+        literal === 'true' ? true : literal === 'false' ? false : literal === 'null' ? null : literal;
     }
     skipWhitespace();
     if (text[index] === ',') index += 1;

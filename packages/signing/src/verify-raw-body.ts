@@ -15,7 +15,11 @@ export type RawBodyVerification =
  * Verifies a received body (a notification) from its raw bytes, signing exactly what was sent.
  * Never throws: an unparseable or forged body is data to record, not an exception.
  */
-export function verifyRawBody(raw: Buffer | string, contentType: string, secret: string): RawBodyVerification {
+export function verifyRawBody(
+  raw: Buffer | string,
+  contentType: string,
+  secret: string,
+): RawBodyVerification {
   const body = parseSignedBody(raw, contentType);
   if (!body.ok) return { parsed: false, signature: 'absent', reason: body.reason };
   const result = verify(body.wireFields, secret);

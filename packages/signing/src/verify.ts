@@ -25,5 +25,7 @@ export function verify(fields: Readonly<Record<string, unknown>>, secret: string
   const normalised = received.toLowerCase();
   if (!MD5_HEX.test(normalised)) return { ok: false, reason: 'malformed' };
   const expected = Buffer.from(sign(fields, secret), 'latin1');
-  return timingSafeEqual(expected, Buffer.from(normalised, 'latin1')) ? { ok: true } : { ok: false, reason: 'mismatch' };
+  return timingSafeEqual(expected, Buffer.from(normalised, 'latin1'))
+    ? { ok: true }
+    : { ok: false, reason: 'mismatch' };
 }
