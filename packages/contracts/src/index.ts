@@ -52,3 +52,4 @@ export {
   type CreateCheckoutBody,
   type IntentStateName,
 } from './api-checkouts.js';
+export { QUERY_NOT_FOUND, isQueryNotFound } from './query-not-found.js';
