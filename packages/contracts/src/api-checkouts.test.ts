@@ -19,9 +19,8 @@ describe('createCheckoutBodySchema', () => {
   it('applies the currency rules to the amount', () => {
     const result = createCheckoutBodySchema.safeParse({ ...body, currency: 'KHR' });
     expect(result.success).toBe(false);
-    expect(result.error?.issues).toEqual([
-      expect.objectContaining({ path: ['amount'], message: expect.stringMatching(/whole number of riel/) }),
-    ]);
+    expect(result.error?.issues).toHaveLength(1);
+    expect(result.error?.issues[0]).toMatchObject({ path: ['amount'], message: /whole number of riel/ });
   });
 
   it('lists every problem with its path, and refuses unknown fields', () => {
