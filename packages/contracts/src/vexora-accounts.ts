@@ -1,105 +1,144 @@
 import { z } from 'zod';
-import { currencySchema, type Currency } from './currency.js';
+import { CURRENCIES, currencySchema, type Currency } from './currency.js';
 
 /**
- * A Vexora merchant account: the `merchantNo` header and the app secret that signs for it.
- *
- * Assumption (the contract does not say how Vexora knows an order's currency, since the checkout
- * request carries none): each merchant number settles in one currency, as merchant accounts
- * usually do, so the currency belongs to the account. An intent in USD goes through a USD
- * account. If Vexora's appendix says otherwise, this is the one place to change.
+ * A Vexora merchant account: the `merchantNo` header and the app secret that signs for it, where
+ * to reach Vexora for it, which currencies it takes, and the channel and way codes used when an
+ * intent names none.
  */
 export interface VexoraAccount {
+  /** Our own name for the account (API keys are scoped to account ids). */
+  id: string;
   merchantNo: string;
   appSecret: string;
-  currency: Currency;
+  /** Gateway base URL for this account; undefined means the deployment's default. */
+  baseUrl: string | undefined;
+  /**
+   * Currencies the account takes. The checkout request carries no currency, so Vexora must know
+   * it from the account (and, we assume, from the channel where an account takes several); which
+   * account an intent uses is decided by its currency.
+   */
+  currencies: Currency[];
+  channelCode: string;
+  wayCode: string;
 }
 
 const accountSchema = z.strictObject({
-  merchantNo: z.string().trim().min(1, 'merchantNo is required'),
-  appSecret: z.string().min(8, 'appSecret must be at least 8 characters'),
-  currency: currencySchema,
+  id: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'must be 1-32 lowercase letters, digits, "-" or "_"')
+    .optional(),
+  merchantNo: z.string().trim().min(1, 'is required'),
+  appSecret: z.string().min(8, 'must be at least 8 characters'),
+  baseUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  currencies: z
+    .array(currencySchema)
+    .min(1, 'must list at least one currency')
+    .default([...CURRENCIES]),
+  channelCode: z.string().trim().min(1).default('KHQR'),
+  wayCode: z.string().trim().min(1).default('KHQR'),
 });
 
 /**
  * Development accounts, used by the sandbox gateway and the apps when no account is configured,
  * so that `npm start` works with no configuration. They only ever sign requests to the sandbox.
+ * One per currency, so the sandbox knows each order's currency without guessing.
  */
 export const DEFAULT_SANDBOX_ACCOUNTS: readonly VexoraAccount[] = [
-  { merchantNo: 'SANDBOX0001', appSecret: 'sandbox-app-secret', currency: 'USD' },
-  { merchantNo: 'SANDBOX0002', appSecret: 'sandbox-app-secret', currency: 'KHR' },
+  {
+    id: 'sandbox-usd',
+    merchantNo: 'SANDBOX0001',
+    appSecret: 'sandbox-app-secret',
+    baseUrl: undefined,
+    currencies: ['USD'],
+    channelCode: 'KHQR',
+    wayCode: 'KHQR',
+  },
+  {
+    id: 'sandbox-khr',
+    merchantNo: 'SANDBOX0002',
+    appSecret: 'sandbox-app-secret',
+    baseUrl: undefined,
+    currencies: ['KHR'],
+    channelCode: 'KHQR',
+    wayCode: 'KHQR',
+  },
 ];
 
 export type VexoraAccountsResult =
   { ok: true; accounts: VexoraAccount[]; usingDefaults: boolean } | { ok: false; issues: string[] };
 
+const SINGLE_ACCOUNT_NAMES: Record<string, string> = {
+  merchantNo: 'VEXORA_MERCHANT_NO',
+  appSecret: 'VEXORA_APP_SECRET',
+  baseUrl: 'VEXORA_BASE_URL',
+  currencies: 'VEXORA_CURRENCIES',
+};
+
 /**
  * Reads the merchant accounts from the environment names every app shares:
- * - `VEXORA_ACCOUNTS`: a JSON array of `{ "merchantNo", "appSecret", "currency" }`, or
- * - `VEXORA_MERCHANT_NO` + `VEXORA_APP_SECRET` (+ `VEXORA_CURRENCY`, default USD) for one account;
+ * - `VEXORA_ACCOUNTS`: a JSON array of `{ id?, merchantNo, appSecret, baseUrl?, currencies?,
+ *   channelCode?, wayCode? }` (ids default to the merchant number, lowercased);
+ * - or one account from `VEXORA_MERCHANT_NO` + `VEXORA_APP_SECRET` (+ `VEXORA_BASE_URL`,
+ *   `VEXORA_CURRENCIES` as "USD,KHR");
  * - neither: the development defaults (`usingDefaults: true`, which callers should log).
  */
 export function parseVexoraAccounts(
   source: Readonly<Record<string, string | undefined>>,
 ): VexoraAccountsResult {
   const { VEXORA_ACCOUNTS: list, VEXORA_MERCHANT_NO: merchantNo, VEXORA_APP_SECRET: appSecret } = source;
-  const currency = source.VEXORA_CURRENCY;
   if (list !== undefined && (merchantNo !== undefined || appSecret !== undefined)) {
     return {
       ok: false,
       issues: ['VEXORA_ACCOUNTS: set it, or VEXORA_MERCHANT_NO and VEXORA_APP_SECRET, not both'],
     };
   }
-  if (list !== undefined) {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(list);
-    } catch {
-      return {
-        ok: false,
-        issues: ['VEXORA_ACCOUNTS: must be a JSON array of {"merchantNo","appSecret","currency"}'],
-      };
-    }
-    const parsed = z
-      .array(accountSchema)
-      .min(1, 'must list at least one account')
-      .refine(
-        (accounts) => new Set(accounts.map((a) => a.merchantNo)).size === accounts.length,
-        'merchantNo values must be unique',
-      )
-      .safeParse(raw);
-    if (!parsed.success) {
-      return {
-        ok: false,
-        issues: parsed.error.issues.map(
-          (issue) => `VEXORA_ACCOUNTS${issue.path.map((p) => `[${String(p)}]`).join('')}: ${issue.message}`,
-        ),
-      };
-    }
-    return { ok: true, accounts: parsed.data, usingDefaults: false };
-  }
-  if (merchantNo === undefined && appSecret === undefined) {
+  if (list === undefined && merchantNo === undefined && appSecret === undefined) {
     return {
       ok: true,
       accounts: DEFAULT_SANDBOX_ACCOUNTS.map((account) => ({ ...account })),
       usingDefaults: true,
     };
   }
-  const single = accountSchema.safeParse({ merchantNo, appSecret, currency: currency ?? 'USD' });
-  if (!single.success) {
+
+  let raw: unknown;
+  let describePath: (path: PropertyKey[]) => string;
+  if (list !== undefined) {
+    try {
+      raw = JSON.parse(list);
+    } catch {
+      return {
+        ok: false,
+        issues: ['VEXORA_ACCOUNTS: must be a JSON array of accounts ({"merchantNo","appSecret",…})'],
+      };
+    }
+    describePath = (path) => `VEXORA_ACCOUNTS${path.map((part) => `[${String(part)}]`).join('')}`;
+  } else {
+    const currencies = source.VEXORA_CURRENCIES?.split(',').map((currency) => currency.trim());
+    raw = [{ merchantNo, appSecret, baseUrl: source.VEXORA_BASE_URL, currencies }];
+    describePath = (path) => SINGLE_ACCOUNT_NAMES[String(path[1])] ?? 'VEXORA_MERCHANT_NO';
+  }
+
+  const parsed = z.array(accountSchema).min(1, 'must list at least one account').safeParse(raw);
+  if (!parsed.success) {
     return {
       ok: false,
-      issues: single.error.issues.map((issue) => {
-        const field = String(issue.path[0]);
-        const name =
-          field === 'merchantNo'
-            ? 'VEXORA_MERCHANT_NO'
-            : field === 'appSecret'
-              ? 'VEXORA_APP_SECRET'
-              : 'VEXORA_CURRENCY';
-        return `${name}: ${issue.message}`;
-      }),
+      issues: parsed.error.issues.map((issue) => `${describePath(issue.path)}: ${issue.message}`),
     };
   }
-  return { ok: true, accounts: [single.data], usingDefaults: false };
+  const accounts: VexoraAccount[] = parsed.data.map((account) => ({
+    ...account,
+    id: account.id ?? account.merchantNo.toLowerCase(),
+    baseUrl: account.baseUrl,
+  }));
+  const issues: string[] = [];
+  for (const key of ['id', 'merchantNo'] as const) {
+    const seen = new Set<string>();
+    for (const account of accounts) {
+      if (seen.has(account[key])) issues.push(`VEXORA_ACCOUNTS: ${key} "${account[key]}" appears twice`);
+      seen.add(account[key]);
+    }
+  }
+  return issues.length > 0 ? { ok: false, issues } : { ok: true, accounts, usingDefaults: false };
 }
