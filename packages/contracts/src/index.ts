@@ -53,3 +53,10 @@ export {
   type IntentStateName,
 } from './api-checkouts.js';
 export { QUERY_NOT_FOUND, isQueryNotFound } from './query-not-found.js';
+export {
+  MAX_SUBMISSION_GENERATION,
+  TRADE_NO_TIME_ZONE,
+  formatCompactTime,
+  generateTradeNo,
+  type TradeNoInput,
+} from './generate-trade-no.js';

@@ -11,6 +11,7 @@ test('writes an intent with its outbox event and history in one transaction, and
       const created = await tx.checkoutIntent.create({
         data: {
           clientId: 'client-1',
+          accountId: 'sandbox-usd',
           merchantNo: 'M0001',
           merchantReference: 'order-42',
           tradeNo: '20261126120000000001',
@@ -59,6 +60,7 @@ test('refuses a second intent with the same merchant reference for one client', 
   const prisma = createPrismaClient({ databaseUrl, poolSize: 1 });
   const intent = (tradeNo: string) => ({
     clientId: 'client-2',
+    accountId: 'sandbox-khr',
     merchantNo: 'M0001',
     merchantReference: 'order-dup',
     tradeNo,

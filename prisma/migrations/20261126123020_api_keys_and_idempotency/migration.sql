@@ -1,0 +1,39 @@
+-- AlterTable
+ALTER TABLE "checkout_intent" ADD COLUMN     "account_id" VARCHAR(32) NOT NULL;
+
+-- CreateTable
+CREATE TABLE "api_key" (
+    "id" UUID NOT NULL DEFAULT gen_random_uuid(),
+    "client_id" VARCHAR(64) NOT NULL,
+    "name" VARCHAR(100) NOT NULL,
+    "key_prefix" VARCHAR(16) NOT NULL,
+    "key_hash" CHAR(64) NOT NULL,
+    "account_ids" VARCHAR(32)[],
+    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "revoked_at" TIMESTAMPTZ(3),
+
+    CONSTRAINT "api_key_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "idempotency_key" (
+    "client_id" VARCHAR(64) NOT NULL,
+    "key" VARCHAR(255) NOT NULL,
+    "request_hash" CHAR(64) NOT NULL,
+    "response_status" INTEGER NOT NULL,
+    "response_body" JSONB NOT NULL,
+    "intent_id" UUID,
+    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "expires_at" TIMESTAMPTZ(3) NOT NULL,
+
+    CONSTRAINT "idempotency_key_pkey" PRIMARY KEY ("client_id","key")
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "api_key_key_hash_key" ON "api_key"("key_hash");
+
+-- CreateIndex
+CREATE INDEX "api_key_client_idx" ON "api_key"("client_id");
+
+-- CreateIndex
+CREATE INDEX "idempotency_key_expires_idx" ON "idempotency_key"("expires_at");
