@@ -27,14 +27,15 @@ export default class TotalsReporter implements Reporter {
       reason,
     };
     for (const module of testModules) {
-      // A file that failed to load has no tests to count, but it failed.
-      if (module.state() === 'failed' && [...module.children.allTests()].length === 0) totals.failed += 1;
+      let failedTests = 0;
       for (const test of module.children.allTests()) {
         const state = test.result().state;
         if (state === 'passed') totals.passed += 1;
-        else if (state === 'failed') totals.failed += 1;
+        else if (state === 'failed') failedTests += 1;
         else totals.skipped += 1;
       }
+      // A file can fail outside its tests (it did not load, a hook or the leak check failed).
+      totals.failed += module.state() === 'failed' && failedTests === 0 ? 1 : failedTests;
     }
     const dir = join(process.cwd(), '.test-results');
     mkdirSync(dir, { recursive: true });

@@ -1,23 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import type { VexoraAccount } from '@vexora-checkout/contracts';
 import type { PrismaClient } from '@vexora-checkout/db';
-import { createHealthListener } from '@vexora-checkout/runtime';
+import { createHealthListener, type HealthCheck, type Logger } from '@vexora-checkout/runtime';
 import express, { type Express } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { ApiKeyAuthenticator } from './auth/authenticate-api-key.js';
+import { requireApiKey } from './auth/require-api-key.js';
+import { createCheckoutsRouter } from './checkouts/checkouts-router.js';
+import type { CreateIntentsDeps } from './checkouts/create-checkout-intents.js';
+import type { ApiMetrics } from './create-metrics.js';
+import { createEventsRouter } from './events/events-router.js';
+import { ApiProblem } from './problems/api-problem.js';
+import { createErrorHandler, notFoundHandler } from './problems/handle-errors.js';
 
 export interface ApiDependencies {
   prisma: PrismaClient;
+  logger: Logger;
+  metrics: ApiMetrics;
+  authenticate: ApiKeyAuthenticator;
+  accounts: readonly VexoraAccount[];
+  create: Omit<CreateIntentsDeps, 'prisma' | 'accounts'>;
+  bodyLimitBytes: number;
+  /** Readiness checks beyond the database (Redis, in production). */
+  readinessChecks?: Record<string, HealthCheck>;
 }
 
 /** The api's HTTP surface. Dependencies come in, so tests build it against their own database. */
-export function createApp({ prisma }: ApiDependencies): Express {
+export function createApp(deps: ApiDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
-  const health = createHealthListener('api', {
-    database: async () => {
-      await prisma.$queryRaw`SELECT 1`;
-    },
+  app.set('query parser', 'simple');
+
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: (request, response) => {
+        const given = request.headers['x-request-id'];
+        const id = typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
+        response.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customLogLevel: (_request, response, error) =>
+        error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
+      // Probes and scrapes every few seconds would drown the log.
+      autoLogging: {
+        ignore: (request) => ['/healthz', '/readyz', '/health', '/metrics'].includes(request.url ?? ''),
+      },
+    }),
+  );
+  app.use((request, response, next) => {
+    const stop = deps.metrics.requestDuration.startTimer({ method: request.method });
+    response.on('finish', () => {
+      const route = (request.route as { path?: string } | undefined)?.path;
+      stop({
+        route: route ? `${request.baseUrl}${route}` : 'unmatched',
+        status: String(response.statusCode),
+      });
+    });
+    next();
   });
-  app.get('/health', (request, response) => health(request, response));
-  app.use((_request, response) => {
-    response.status(404).json({ error: { code: 'not_found', message: 'No such route.' } });
+
+  const database: HealthCheck = async () => {
+    await deps.prisma.$queryRaw`SELECT 1`;
+  };
+  app.get('/healthz', (_request, response) => {
+    response.json({ service: 'api', status: 'ok' });
   });
+  const ready = createHealthListener('api', { database, ...deps.readinessChecks });
+  app.get('/readyz', (request, response) => ready(request, response));
+  app.get('/health', (request, response) => ready(request, response));
+  app.get('/metrics', async (_request, response) => {
+    response.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+
+  const v1 = express.Router();
+  v1.use((request, _response, next) => {
+    if (request.method === 'POST' && !request.is('application/json')) {
+      throw new ApiProblem('unsupported_media_type', 'Send the body as application/json.');
+    }
+    next();
+  });
+  v1.use(express.json({ limit: deps.bodyLimitBytes, strict: true }));
+  v1.use(requireApiKey(deps.authenticate));
+  v1.use(
+    '/checkouts',
+    createCheckoutsRouter({
+      prisma: deps.prisma,
+      create: { ...deps.create, prisma: deps.prisma, accounts: deps.accounts },
+      onOutcome: (outcome) => deps.metrics.intents.inc({ outcome }),
+    }),
+  );
+  v1.use('/events', createEventsRouter(deps.prisma));
+  app.use('/v1', v1);
+
+  app.use(notFoundHandler);
+  app.use(createErrorHandler(deps.logger));
   return app;
 }

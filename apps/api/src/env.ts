@@ -1,21 +1,68 @@
+import { parseVexoraAccounts, TRADE_NO_TIME_ZONE, type VexoraAccount } from '@vexora-checkout/contracts';
 import {
+  ConfigError,
   DEFAULT_DATABASE_URL,
+  DEFAULT_REDIS_URL,
   databaseUrlSchema,
   listenEnvShape,
   logLevelSchema,
   parseEnv,
+  redisUrlSchema,
 } from '@vexora-checkout/runtime';
 import { z } from 'zod';
 
 const apiEnvSchema = z.object({
   DATABASE_URL: databaseUrlSchema.default(DEFAULT_DATABASE_URL),
+  /** Only for the readiness probe: the api itself writes to PostgreSQL alone. */
+  REDIS_URL: redisUrlSchema.default(DEFAULT_REDIS_URL),
   ...listenEnvShape('API', 4000),
   LOG_LEVEL: logLevelSchema,
+  /** Largest request body; a 1,000-item batch is about 400 KB. */
+  API_BODY_LIMIT_BYTES: z.coerce.number().int().min(1_024).max(50_000_000).default(2_000_000),
+  /** Connections in the api's PostgreSQL pool. */
+  API_DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+  /** Hours a key's first response is replayed; Stripe's floor of 24 h is ours too. */
+  IDEMPOTENCY_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(24, 'must be at least 24')
+    .max(24 * 30)
+    .default(48),
+  /** How long a request waits for a concurrent one with the same key before answering 409. */
+  IDEMPOTENCY_IN_FLIGHT_WAIT_MS: z.coerce.number().int().min(1).max(10_000).default(200),
+  TRADE_NO_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9]{0,8}$/, 'must be at most 8 letters or digits')
+    .default(''),
+  TRADE_NO_TIME_ZONE: z
+    .string()
+    .refine((zone) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as Asia/Phnom_Penh')
+    .default(TRADE_NO_TIME_ZONE),
 });
 
-export type ApiConfig = z.output<typeof apiEnvSchema>;
+export type ApiConfig = z.output<typeof apiEnvSchema> & {
+  accounts: VexoraAccount[];
+  usingDefaultAccounts: boolean;
+};
 
 /** The api's whole configuration, parsed once at start. */
 export function loadApiConfig(source: Record<string, string | undefined> = process.env): ApiConfig {
-  return parseEnv('api', apiEnvSchema, source);
+  const accounts = parseVexoraAccounts(source);
+  let config: z.output<typeof apiEnvSchema>;
+  try {
+    config = parseEnv('api', apiEnvSchema, source);
+  } catch (error) {
+    if (error instanceof ConfigError && !accounts.ok)
+      throw new ConfigError('api', [...error.issues, ...accounts.issues]);
+    throw error;
+  }
+  if (!accounts.ok) throw new ConfigError('api', accounts.issues);
+  return { ...config, accounts: accounts.accounts, usingDefaultAccounts: accounts.usingDefaults };
 }

@@ -1,23 +1,58 @@
 import { createPrismaClient } from '@vexora-checkout/db';
 import { createLogger, loadConfigOrExit, runService, startHttpServer } from '@vexora-checkout/runtime';
+import { Redis } from 'ioredis';
+import { createApiKeyAuthenticator } from './auth/authenticate-api-key.js';
 import { createApp } from './create-app.js';
+import { createMetrics } from './create-metrics.js';
 import { loadApiConfig } from './env.js';
 
 const config = loadConfigOrExit(() => loadApiConfig());
 const logger = createLogger({ service: 'api', level: config.LOG_LEVEL });
+if (config.usingDefaultAccounts) {
+  logger.warn('no VEXORA_ACCOUNTS or VEXORA_MERCHANT_NO configured: using the sandbox development accounts');
+}
 
 await runService({
   logger,
   start: async () => {
-    const prisma = createPrismaClient({ databaseUrl: config.DATABASE_URL, applicationName: 'vexora-api' });
-    const http = await startHttpServer(createApp({ prisma }), {
-      host: config.API_HOST,
-      port: config.API_PORT,
+    const prisma = createPrismaClient({
+      databaseUrl: config.DATABASE_URL,
+      poolSize: config.API_DATABASE_POOL_SIZE,
+      applicationName: 'vexora-api',
     });
+    // Lazy and without retries: only the readiness probe uses it, and it must fail fast.
+    const redis = new Redis(config.REDIS_URL, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
+    });
+    redis.on('error', () => undefined);
+    const app = createApp({
+      prisma,
+      logger,
+      metrics: createMetrics(),
+      authenticate: createApiKeyAuthenticator(prisma),
+      accounts: config.accounts,
+      create: {
+        tradeNoPrefix: config.TRADE_NO_PREFIX,
+        tradeNoTimeZone: config.TRADE_NO_TIME_ZONE,
+        idempotencyTtlMs: config.IDEMPOTENCY_TTL_HOURS * 3_600_000,
+        inFlightWaitMs: config.IDEMPOTENCY_IN_FLIGHT_WAIT_MS,
+      },
+      bodyLimitBytes: config.API_BODY_LIMIT_BYTES,
+      readinessChecks: {
+        redis: async () => {
+          if (redis.status === 'wait' || redis.status === 'end') await redis.connect();
+          await redis.ping();
+        },
+      },
+    });
+    const http = await startHttpServer(app, { host: config.API_HOST, port: config.API_PORT });
     logger.info({ host: config.API_HOST, port: http.port }, 'api listening');
     return {
       stop: async () => {
         await http.close();
+        redis.disconnect();
         await prisma.$disconnect();
       },
     };

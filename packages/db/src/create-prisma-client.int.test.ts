@@ -25,7 +25,13 @@ test('writes an intent with its outbox event and history in one transaction, and
       });
       await tx.outboxEvent.create({ data: { eventType: 'checkout.submit', intentId: created.id } });
       await tx.statusHistory.create({
-        data: { intentId: created.id, toState: IntentState.PENDING, actor: 'api', reason: 'intent.created' },
+        data: {
+          intentId: created.id,
+          clientId: 'client-1',
+          toState: IntentState.PENDING,
+          actor: 'api',
+          reason: 'intent.created',
+        },
       });
       return created;
     });

@@ -1,4 +1,14 @@
-export { test, expect, describe, type BullmqKit, type HarnessFixtures } from './test.js';
+export {
+  afterAll,
+  afterEach,
+  beforeAll,
+  beforeEach,
+  describe,
+  expect,
+  test,
+  type BullmqKit,
+  type HarnessFixtures,
+} from './test.js';
 export * from './services.js';
 export { ResourceTracker, LeakError, type TrackedResource } from './track-resources.js';
 export { startAppProcess, type AppProcess } from './start-app-process.js';

@@ -157,7 +157,9 @@ export const test = baseTest.extend<HarnessFixtures>({
     }
   },
 
-  // Automatic: every integration test is checked, including those that use no other fixture.
+  // Automatic, per file: when the file is done (its afterAll hooks included), no connection it
+  // opened to the test PostgreSQL or Redis may remain. Per file rather than per test, because a
+  // pool opened in beforeAll legitimately grows during the tests that share it.
   leakCheck: [
     async ({ services }, use) => {
       const ports = new Set([portOf(services.adminDatabaseUrl, 5432), portOf(services.redisUrl, 6379)]);
@@ -167,13 +169,13 @@ export const test = baseTest.extend<HarnessFixtures>({
       const after = await waitForServiceSockets(ports, before);
       if (after !== undefined && after > before) {
         throw new Error(
-          `The test left ${after - before} connection(s) to the test PostgreSQL/Redis open: ` +
-            'disconnect every client, pool and Prisma client it created.',
+          `This test file left ${after - before} connection(s) to the test PostgreSQL/Redis open: ` +
+            'disconnect every client, pool and Prisma client it created (in the test, or in afterAll).',
         );
       }
     },
-    { auto: true },
+    { auto: true, scope: 'file' },
   ],
 });
 
-export { expect, describe } from 'vitest';
+export { afterAll, afterEach, beforeAll, beforeEach, describe, expect } from 'vitest';

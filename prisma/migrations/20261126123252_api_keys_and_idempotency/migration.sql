@@ -1,5 +1,12 @@
+-- DropIndex
+DROP INDEX "checkout_intent_created_idx";
+
 -- AlterTable
 ALTER TABLE "checkout_intent" ADD COLUMN     "account_id" VARCHAR(32) NOT NULL;
+
+-- AlterTable
+ALTER TABLE "status_history" ADD COLUMN     "client_id" VARCHAR(64) NOT NULL,
+ADD COLUMN     "tx_id" xid8 NOT NULL DEFAULT pg_current_xact_id();
 
 -- CreateTable
 CREATE TABLE "api_key" (
@@ -37,3 +44,9 @@ CREATE INDEX "api_key_client_idx" ON "api_key"("client_id");
 
 -- CreateIndex
 CREATE INDEX "idempotency_key_expires_idx" ON "idempotency_key"("expires_at");
+
+-- CreateIndex
+CREATE INDEX "checkout_intent_client_created_idx" ON "checkout_intent"("client_id", "created_at", "seq");
+
+-- CreateIndex
+CREATE INDEX "status_history_client_idx" ON "status_history"("client_id", "id");

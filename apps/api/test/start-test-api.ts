@@ -1,0 +1,113 @@
+import { DEFAULT_SANDBOX_ACCOUNTS } from '@vexora-checkout/contracts';
+import { createPrismaClient, type PrismaClient } from '@vexora-checkout/db';
+import { createLogger, startHttpServer } from '@vexora-checkout/runtime';
+import { Writable } from 'node:stream';
+import { createApiKeyAuthenticator } from '../src/auth/authenticate-api-key.js';
+import { createApiKey } from '../src/auth/manage-api-keys.js';
+import { createApp } from '../src/create-app.js';
+import { createMetrics } from '../src/create-metrics.js';
+
+export interface TestApi {
+  url: string;
+  prisma: PrismaClient;
+  /** Everything the api logged, one parsed JSON line each. */
+  logs: Record<string, unknown>[];
+  /** A new client with its own key (and so its own intents), scoped to the given accounts. */
+  newClient(accountIds?: string[]): Promise<{ clientId: string; key: string }>;
+  request(
+    path: string,
+    init?: {
+      method?: string;
+      key?: string;
+      idempotencyKey?: string;
+      body?: unknown;
+      headers?: Record<string, string>;
+    },
+  ): Promise<{ status: number; headers: Headers; body: any }>;
+  close(): Promise<void>;
+}
+
+let clients = 0;
+
+/** The real api (createApp) on the test database, on a free port, as production wires it. */
+export async function startTestApi(
+  databaseUrl: string,
+  options: { inFlightWaitMs?: number } = {},
+): Promise<TestApi> {
+  const prisma = createPrismaClient({ databaseUrl, poolSize: 10 });
+  const logs: Record<string, unknown>[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      for (const line of chunk.toString().split('\n').filter(Boolean))
+        logs.push(JSON.parse(line) as Record<string, unknown>);
+      callback();
+    },
+  });
+  const app = createApp({
+    prisma,
+    logger: createLogger({ service: 'api', level: 'info', destination }),
+    metrics: createMetrics(),
+    authenticate: createApiKeyAuthenticator(prisma, { ttlMs: 0 }),
+    accounts: DEFAULT_SANDBOX_ACCOUNTS,
+    create: {
+      tradeNoPrefix: '',
+      tradeNoTimeZone: 'Asia/Phnom_Penh',
+      idempotencyTtlMs: 24 * 3_600_000,
+      inFlightWaitMs: options.inFlightWaitMs ?? 200,
+    },
+    bodyLimitBytes: 2_000_000,
+  });
+  const http = await startHttpServer(app, { host: '127.0.0.1', port: 0 });
+  const url = `http://127.0.0.1:${http.port}`;
+  return {
+    url,
+    prisma,
+    logs,
+    newClient: async (accountIds = DEFAULT_SANDBOX_ACCOUNTS.map((account) => account.id)) => {
+      clients += 1;
+      const clientId = `client-${process.pid}-${clients}`;
+      const { key } = await createApiKey(prisma, {
+        name: clientId,
+        clientId,
+        accountIds,
+        knownAccountIds: DEFAULT_SANDBOX_ACCOUNTS.map((account) => account.id),
+      });
+      return { clientId, key };
+    },
+    request: async (path, init = {}) => {
+      const headers: Record<string, string> = { ...init.headers };
+      if (init.key) headers.authorization = `Bearer ${init.key}`;
+      if (init.idempotencyKey) headers['idempotency-key'] = init.idempotencyKey;
+      if (init.body !== undefined) headers['content-type'] ??= 'application/json';
+      const response = await fetch(`${url}${path}`, {
+        method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+        headers,
+        body:
+          init.body === undefined
+            ? undefined
+            : typeof init.body === 'string'
+              ? init.body
+              : JSON.stringify(init.body),
+      });
+      const text = await response.text();
+      let body: unknown = text;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        // not JSON: keep the text
+      }
+      return { status: response.status, headers: response.headers, body };
+    },
+    close: async () => {
+      await http.close(1_000);
+      await prisma.$disconnect();
+    },
+  };
+}
+
+export const validCheckout = (overrides: Record<string, unknown> = {}) => ({
+  amount: '12.50',
+  currency: 'USD',
+  payer: { firstName: 'Sok', lastName: 'Dara', mobile: '+855 12 345 678', email: 'sok@example.com' },
+  ...overrides,
+});
