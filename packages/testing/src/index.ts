@@ -13,3 +13,4 @@ export * from './services.js';
 export { ResourceTracker, LeakError, type TrackedResource } from './track-resources.js';
 export { startAppProcess, type AppProcess } from './start-app-process.js';
 export { runAppUntilListening, type ListeningApp } from './run-app-until-listening.js';
+export { waitUntil } from './wait-until.js';
