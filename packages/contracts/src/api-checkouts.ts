@@ -21,17 +21,35 @@ const payerSchema = z.strictObject({
 /** Body of `POST /v1/checkouts` (and each item of a batch). */
 export const createCheckoutBodySchema = z
   .strictObject({
-    amount: z.string({ error: 'must be a decimal string such as "12.50"' }),
+    amount: z.string({
+      error: (issue) =>
+        issue.input === undefined ? 'is required' : 'must be a decimal string such as "12.50"',
+    }),
     currency: currencySchema,
     payer: payerSchema,
-    channelCode: z.string().trim().min(1).max(32).optional(),
-    wayCode: z.string().trim().min(1).max(32).optional(),
+    channelCode: z
+      .string()
+      .trim()
+      .min(1, 'must be 1-32 characters')
+      .max(32, 'must be 1-32 characters')
+      .optional(),
+    wayCode: z
+      .string()
+      .trim()
+      .min(1, 'must be 1-32 characters')
+      .max(32, 'must be 1-32 characters')
+      .optional(),
     returnUrl: z
       .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
       .max(2048)
       .optional(),
     remark: z.string().max(256, 'must be at most 256 characters').optional(),
-    merchantReference: z.string().trim().min(1).max(128, 'must be at most 128 characters').optional(),
+    merchantReference: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(128, 'must be at most 128 characters')
+      .optional(),
     metadata: z
       .record(z.string(), z.unknown())
       .refine((value) => JSON.stringify(value).length <= 8_192, 'must be at most 8 KiB as JSON')
