@@ -1,0 +1,232 @@
+import { DEFAULT_SANDBOX_ACCOUNTS, generateTradeNo } from '@vexora-checkout/contracts';
+import { createPrismaClient, type PrismaClient } from '@vexora-checkout/db';
+import { createGatewayClient, type GatewayClient } from '@vexora-checkout/gateway-client';
+import { afterAll, describe, expect, test } from '@vexora-checkout/testing';
+import { randomUUID } from 'node:crypto';
+import {
+  busy,
+  queryFound,
+  queryNotFound,
+  rejected,
+  startFakeVexora,
+  type FakeVexora,
+} from '../../test/start-fake-vexora.js';
+import { submitCheckout, type SubmitDeps } from './submit-checkout.js';
+
+const account = DEFAULT_SANDBOX_ACCOUNTS[0]!;
+let prisma: PrismaClient;
+let vexora: FakeVexora;
+let gateway: GatewayClient;
+let deps: SubmitDeps;
+let seq = 1_000n;
+
+test.beforeAll(async ({ databaseUrl }) => {
+  prisma = createPrismaClient({ databaseUrl, poolSize: 4 });
+  vexora = await startFakeVexora(account.appSecret);
+  gateway = createGatewayClient({ baseUrl: vexora.url, account, timeoutMs: 300 });
+  deps = {
+    prisma,
+    gatewayFor: () => gateway,
+    accounts: DEFAULT_SANDBOX_ACCOUNTS,
+    notifyUrl: 'http://127.0.0.1:4200/vexora/notify',
+    defaultReturnUrl: 'http://127.0.0.1:4000/return',
+  };
+});
+afterAll(async () => {
+  await gateway.close();
+  await vexora.close();
+  await prisma.$disconnect();
+});
+
+async function pendingIntent(state: 'PENDING' | 'UNKNOWN' = 'PENDING') {
+  seq += 1n;
+  const createdAt = new Date();
+  return prisma.checkoutIntent.create({
+    data: {
+      id: randomUUID(),
+      seq,
+      clientId: 'client-w',
+      accountId: account.id,
+      merchantNo: account.merchantNo,
+      state,
+      tradeNo: generateTradeNo({ createdAt, seq, generation: 0 }),
+      amount: '12.50',
+      currency: 'USD',
+      payerFirstName: 'Sok',
+      payerLastName: 'Dara',
+      payerMobile: '12345678',
+      payerEmail: 'sok@example.com',
+      createdAt,
+    },
+  });
+}
+
+const history = (intentId: string) =>
+  prisma.statusHistory
+    .findMany({ where: { intentId }, orderBy: { id: 'asc' } })
+    .then((rows) => rows.map((row) => `${row.fromState}>${row.toState}`));
+const sent = (tradeNo: string, path = '/v1/vexora/checkout') =>
+  vexora.received.filter((r) => r.path === path && r.body.tradeNo === tradeNo).length;
+
+describe('submitCheckout', () => {
+  test('accepted: AWAITING_PAYMENT with the link, one signed request, the attempt recorded', async () => {
+    const intent = await pendingIntent();
+    const outcome = await submitCheckout(deps, { intentId: intent.id, generation: 0, lastAttempt: false });
+    expect(outcome).toEqual({ kind: 'awaiting_payment', linkAvailable: true });
+    const after = await prisma.checkoutIntent.findUniqueOrThrow({ where: { id: intent.id } });
+    expect(after).toMatchObject({
+      state: 'AWAITING_PAYMENT',
+      platformTradeNo: `P-${intent.tradeNo}`,
+      paymentLink: `https://pay.example/P-${intent.tradeNo}`,
+      gatewayStatus: '0015',
+      attemptCount: 1,
+    });
+    expect(await history(intent.id)).toEqual(['PENDING>SUBMITTING', 'SUBMITTING>AWAITING_PAYMENT']);
+    const request = vexora.received.find((r) => r.body.tradeNo === intent.tradeNo)!.body;
+    expect(request).toMatchObject({
+      amount: '12.50',
+      notifyUrl: 'http://127.0.0.1:4200/vexora/notify',
+      remark: intent.tradeNo,
+      mobile: '12345678',
+    });
+    const attempts = await prisma.submissionAttempt.findMany({ where: { intentId: intent.id } });
+    expect(attempts).toMatchObject([
+      { kind: 'checkout', outcome: 'accepted', businessCode: '0000', gatewayStatus: '0015', httpStatus: 200 },
+    ]);
+    expect(attempts[0]!.requestBody).not.toContain('sok@example.com');
+  });
+
+  test('a duplicate job for the same generation does nothing', async () => {
+    const intent = await pendingIntent();
+    await submitCheckout(deps, { intentId: intent.id, generation: 0, lastAttempt: false });
+    expect(await submitCheckout(deps, { intentId: intent.id, generation: 0, lastAttempt: false })).toEqual({
+      kind: 'skipped',
+      state: 'AWAITING_PAYMENT',
+    });
+    expect(await submitCheckout(deps, { intentId: intent.id, generation: 1, lastAttempt: false })).toEqual({
+      kind: 'skipped',
+      state: 'AWAITING_PAYMENT',
+    });
+    expect(sent(intent.tradeNo)).toBe(1);
+  });
+
+  test('rejected on the first attempt: REJECTED with the code and message, no retry', async () => {
+    const intent = await pendingIntent();
+    vexora.script('/v1/vexora/checkout', rejected('mobile is invalid'));
+    expect(await submitCheckout(deps, { intentId: intent.id, generation: 0, lastAttempt: false })).toEqual({
+      kind: 'rejected',
+      code: '8000',
+    });
+    expect(await prisma.checkoutIntent.findUniqueOrThrow({ where: { id: intent.id } })).toMatchObject({
+      state: 'REJECTED',
+      lastErrorCode: '8000',
+      lastErrorMessage: 'mobile is invalid',
+    });
+  });
+
+  test('retryable: back to PENDING with the same tradeNo, then accepted on the next attempt', async () => {
+    const intent = await pendingIntent();
+    vexora.script('/v1/vexora/checkout', busy);
+    expect(await submitCheckout(deps, { intentId: intent.id, generation: 0, lastAttempt: false })).toEqual({
+      kind: 'retry',
+      state: 'PENDING',
+    });
+    expect(
+      await submitCheckout(deps, { intentId: intent.id, generation: 0, lastAttempt: false }),
+    ).toMatchObject({ kind: 'awaiting_payment' });
+    expect(sent(intent.tradeNo)).toBe(2);
+    expect(
+      new Set(vexora.received.filter((r) => r.body.tradeNo === intent.tradeNo).map((r) => r.body.tradeNo)),
+    ).toEqual(new Set([intent.tradeNo]));
+    expect(await history(intent.id)).toEqual([
+      'PENDING>SUBMITTING',
+      'SUBMITTING>PENDING',
+      'PENDING>SUBMITTING',
+      'SUBMITTING>AWAITING_PAYMENT',
+    ]);
+  });
+
+  test('unknown (timeout): UNKNOWN, then the Query API decides before anything is resent', async () => {
+    const intent = await pendingIntent();
+    vexora.script('/v1/vexora/checkout', { hang: true });
+    expect(await submitCheckout(deps, { intentId: intent.id, generation: 0, lastAttempt: false })).toEqual({
+      kind: 'retry',
+      state: 'UNKNOWN',
+    });
+    // Not found at Vexora: the same tradeNo is sent again (a duplicate could never be created).
+    vexora.script('/v1/vexora/queryPayInResult', queryNotFound);
+    expect(
+      await submitCheckout(deps, { intentId: intent.id, generation: 0, lastAttempt: false }),
+    ).toMatchObject({ kind: 'awaiting_payment' });
+    expect(sent(intent.tradeNo, '/v1/vexora/queryPayInResult')).toBe(1);
+    expect(sent(intent.tradeNo)).toBe(2);
+  });
+
+  test('unknown (connection lost after sending), and the order exists: adopted, never resent', async () => {
+    const intent = await pendingIntent();
+    vexora.script('/v1/vexora/checkout', { destroy: true });
+    expect(await submitCheckout(deps, { intentId: intent.id, generation: 0, lastAttempt: false })).toEqual({
+      kind: 'retry',
+      state: 'UNKNOWN',
+    });
+    vexora.script('/v1/vexora/queryPayInResult', queryFound(intent.tradeNo));
+    expect(await submitCheckout(deps, { intentId: intent.id, generation: 0, lastAttempt: false })).toEqual({
+      kind: 'awaiting_payment',
+      linkAvailable: false,
+    });
+    expect(sent(intent.tradeNo)).toBe(1);
+    expect(await prisma.checkoutIntent.findUniqueOrThrow({ where: { id: intent.id } })).toMatchObject({
+      state: 'AWAITING_PAYMENT',
+      platformTradeNo: `P-${intent.tradeNo}`,
+      lastErrorCode: 'PAYMENT_LINK_UNAVAILABLE',
+    });
+  });
+
+  test('a query that proves nothing keeps the intent UNKNOWN, and nothing is sent', async () => {
+    const intent = await pendingIntent('UNKNOWN');
+    vexora.script('/v1/vexora/queryPayInResult', busy);
+    expect(await submitCheckout(deps, { intentId: intent.id, generation: 0, lastAttempt: false })).toEqual({
+      kind: 'retry',
+      state: 'UNKNOWN',
+    });
+    expect(sent(intent.tradeNo)).toBe(0);
+  });
+
+  test("a resend's 8000 is checked with the Query API: the order may be ours already", async () => {
+    const intent = await pendingIntent();
+    vexora.script(
+      '/v1/vexora/checkout',
+      { reply: { code: '5000', msg: 'busy' }, httpStatus: 200 },
+      rejected('duplicate tradeNo'),
+    );
+    expect(
+      await submitCheckout(deps, { intentId: intent.id, generation: 0, lastAttempt: false }),
+    ).toMatchObject({ kind: 'retry' });
+    vexora.script('/v1/vexora/queryPayInResult', queryFound(intent.tradeNo));
+    expect(await submitCheckout(deps, { intentId: intent.id, generation: 0, lastAttempt: false })).toEqual({
+      kind: 'awaiting_payment',
+      linkAvailable: false,
+    });
+  });
+
+  test('the last attempt without a definite answer: SUBMIT_FAILED for an operator', async () => {
+    const intent = await pendingIntent();
+    vexora.script('/v1/vexora/checkout', { reply: { code: '5000', msg: 'busy' }, httpStatus: 503 });
+    expect(await submitCheckout(deps, { intentId: intent.id, generation: 0, lastAttempt: true })).toEqual({
+      kind: 'submit_failed',
+    });
+    expect((await prisma.checkoutIntent.findUniqueOrThrow({ where: { id: intent.id } })).state).toBe(
+      'SUBMIT_FAILED',
+    );
+  });
+
+  test('an account missing from configuration: SUBMIT_FAILED, nothing sent', async () => {
+    const intent = await pendingIntent();
+    const outcome = await submitCheckout(
+      { ...deps, accounts: [] },
+      { intentId: intent.id, generation: 0, lastAttempt: false },
+    );
+    expect(outcome).toEqual({ kind: 'submit_failed' });
+    expect(sent(intent.tradeNo)).toBe(0);
+  });
+});
