@@ -1,4 +1,6 @@
+import { parseVexoraAccounts, type VexoraAccount } from '@vexora-checkout/contracts';
 import {
+  ConfigError,
   DEFAULT_DATABASE_URL,
   DEFAULT_REDIS_URL,
   databaseUrlSchema,
@@ -9,16 +11,52 @@ import {
 } from '@vexora-checkout/runtime';
 import { z } from 'zod';
 
+const httpUrl = (example: string) =>
+  z.url({ protocol: /^https?$/, error: `must be an http(s) URL such as ${example}` });
+
 const workerEnvSchema = z.object({
   DATABASE_URL: databaseUrlSchema.default(DEFAULT_DATABASE_URL),
   REDIS_URL: redisUrlSchema.default(DEFAULT_REDIS_URL),
   ...listenEnvShape('WORKER_HEALTH', 4300),
   LOG_LEVEL: logLevelSchema,
+  /** Gateway base URL for accounts that name none; the sandbox by default. */
+  VEXORA_BASE_URL: httpUrl('https://api.vexora.example').default('http://127.0.0.1:4100'),
+  /** Our webhook as Vexora reaches it: sent as every order's notifyUrl. */
+  WEBHOOK_PUBLIC_URL: httpUrl('https://pay.merchant.example/vexora/notify').default(
+    'http://127.0.0.1:4200/vexora/notify',
+  ),
+  /** Where the payer returns after paying, for intents that name no returnUrl. */
+  DEFAULT_RETURN_URL: httpUrl('https://shop.example/checkout/done').default('http://127.0.0.1:4000/return'),
+  /** Key prefix of every BullMQ queue in Redis. */
+  BULLMQ_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9_-]{1,32}$/, 'must be 1-32 lowercase letters, digits, "-" or "_"')
+    .default('vexora'),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(50),
+  SUBMIT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
+  SUBMIT_BACKOFF_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(1_000),
+  SUBMIT_BACKOFF_MAX_MS: z.coerce.number().int().min(10).max(86_400_000).default(300_000),
+  GATEWAY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  GATEWAY_CONNECTIONS: z.coerce.number().int().min(1).max(1_024).default(64),
+  WORKER_DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
 });
 
-export type WorkerConfig = z.output<typeof workerEnvSchema>;
+export type WorkerConfig = z.output<typeof workerEnvSchema> & {
+  accounts: VexoraAccount[];
+  usingDefaultAccounts: boolean;
+};
 
 /** The worker's whole configuration, parsed once at start. */
 export function loadWorkerConfig(source: Record<string, string | undefined> = process.env): WorkerConfig {
-  return parseEnv('worker', workerEnvSchema, source);
+  const accounts = parseVexoraAccounts(source);
+  let config: z.output<typeof workerEnvSchema>;
+  try {
+    config = parseEnv('worker', workerEnvSchema, source);
+  } catch (error) {
+    if (error instanceof ConfigError && !accounts.ok)
+      throw new ConfigError('worker', [...error.issues, ...accounts.issues]);
+    throw error;
+  }
+  if (!accounts.ok) throw new ConfigError('worker', accounts.issues);
+  return { ...config, accounts: accounts.accounts, usingDefaultAccounts: accounts.usingDefaults };
 }

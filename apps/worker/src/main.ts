@@ -1,4 +1,6 @@
+import type { VexoraAccount } from '@vexora-checkout/contracts';
 import { createPrismaClient } from '@vexora-checkout/db';
+import { createGatewayClient, type GatewayClient } from '@vexora-checkout/gateway-client';
 import {
   createHealthListener,
   createLogger,
@@ -6,18 +8,87 @@ import {
   runService,
   startHttpServer,
 } from '@vexora-checkout/runtime';
+import { Worker } from 'bullmq';
 import { createRedisConnection } from './create-redis-connection.js';
 import { loadWorkerConfig } from './env.js';
+import { startOutboxRelay } from './outbox/index.js';
+import {
+  createSubmitBackoff,
+  createSubmitProcessor,
+  createSubmitQueue,
+  SUBMIT_QUEUE,
+} from './submit/submit-queue.js';
 
 const config = loadConfigOrExit(() => loadWorkerConfig());
 const logger = createLogger({ service: 'worker', level: config.LOG_LEVEL });
+if (config.usingDefaultAccounts) {
+  logger.warn('no VEXORA_ACCOUNTS or VEXORA_MERCHANT_NO configured: using the sandbox development accounts');
+}
 
 await runService({
   logger,
   start: async () => {
-    const prisma = createPrismaClient({ databaseUrl: config.DATABASE_URL, applicationName: 'vexora-worker' });
+    const prisma = createPrismaClient({
+      databaseUrl: config.DATABASE_URL,
+      poolSize: config.WORKER_DATABASE_POOL_SIZE,
+      applicationName: 'vexora-worker',
+    });
     const redis = createRedisConnection(config.REDIS_URL, 'vexora-worker');
     redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
+
+    // One keep-alive pool per merchant account's gateway.
+    const gateways = new Map<string, GatewayClient>();
+    const gatewayFor = (account: VexoraAccount): GatewayClient => {
+      let client = gateways.get(account.id);
+      if (!client) {
+        client = createGatewayClient({
+          baseUrl: account.baseUrl ?? config.VEXORA_BASE_URL,
+          account,
+          timeoutMs: config.GATEWAY_TIMEOUT_MS,
+          connections: config.GATEWAY_CONNECTIONS,
+        });
+        gateways.set(account.id, client);
+      }
+      return client;
+    };
+
+    const submitQueue = createSubmitQueue({
+      connection: redis,
+      prefix: config.BULLMQ_PREFIX,
+      maxAttempts: config.SUBMIT_MAX_ATTEMPTS,
+    });
+    submitQueue.on('error', (error) => logger.warn({ err: error }, 'checkout-submit queue error'));
+    const relay = await startOutboxRelay({
+      databaseUrl: config.DATABASE_URL,
+      queues: { [SUBMIT_QUEUE]: submitQueue },
+      logger: logger.child({ component: 'outbox-relay' }),
+    });
+    const submitWorker = new Worker(
+      SUBMIT_QUEUE,
+      createSubmitProcessor({
+        prisma,
+        gatewayFor,
+        accounts: config.accounts,
+        notifyUrl: config.WEBHOOK_PUBLIC_URL,
+        defaultReturnUrl: config.DEFAULT_RETURN_URL,
+      }),
+      {
+        connection: redis,
+        prefix: config.BULLMQ_PREFIX,
+        concurrency: config.WORKER_CONCURRENCY,
+        settings: {
+          backoffStrategy: createSubmitBackoff({
+            baseMs: config.SUBMIT_BACKOFF_BASE_MS,
+            maxMs: config.SUBMIT_BACKOFF_MAX_MS,
+          }),
+        },
+      },
+    );
+    submitWorker.on('error', (error) => logger.warn({ err: error }, 'checkout-submit worker error'));
+    submitWorker.on('failed', (job, error) => {
+      if (error.name !== 'RetryLaterError') logger.error({ err: error, jobId: job?.id }, 'submit job failed');
+    });
+
     // The worker has no public HTTP surface; this listener exists for orchestrators' probes.
     const health = createHealthListener('worker', {
       database: async () => {
@@ -41,6 +112,11 @@ await runService({
     return {
       stop: async () => {
         await http.close();
+        // Stop publishing, then let active jobs finish (BullMQ waits for them), then release.
+        await relay.stop();
+        await submitWorker.close();
+        await submitQueue.close();
+        await Promise.all([...gateways.values()].map((client) => client.close()));
         await redis.quit();
         await prisma.$disconnect();
       },

@@ -1,9 +1,10 @@
 import { Queue, UnrecoverableError, type ConnectionOptions, type Job, type Processor } from 'bullmq';
 import { z } from 'zod';
+import { CHECKOUT_SUBMIT_QUEUE } from '../outbox/outbox-routes.js';
 import { computeRetryDelay } from './compute-retry-delay.js';
 import { submitCheckout, type SubmitDeps, type SubmitOutcome } from './submit-checkout.js';
 
-export const SUBMIT_QUEUE = 'checkout-submit';
+export const SUBMIT_QUEUE = CHECKOUT_SUBMIT_QUEUE;
 
 /** A job's payload is parsed, never trusted: it may have been written by older code. */
 export const submitJobDataSchema = z.strictObject({

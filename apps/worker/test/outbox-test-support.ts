@@ -1,0 +1,140 @@
+// Helpers of the outbox integration tests (no test framework here, only pg and node:net).
+import net from 'node:net';
+import type { Queue } from 'bullmq';
+import type pg from 'pg';
+import type { OutboxLogger } from '../src/outbox/run-outbox-relay.js';
+
+export interface InsertedEvent {
+  id: string;
+  intentId: string;
+  generation: number;
+}
+
+export interface InsertEventsOptions {
+  eventType?: string;
+  generation?: number;
+  /** Sends `pg_notify('outbox_event', '')` in the same transaction, as the api does. */
+  notify?: boolean;
+  /** Inserts the rows already published this long ago. */
+  publishedAgoMs?: number;
+}
+
+/** Inserts `count` minimal intents, each with one outbox row, in one transaction. */
+export async function insertOutboxEvents(
+  pool: pg.Pool,
+  count: number,
+  options: InsertEventsOptions = {},
+): Promise<InsertedEvent[]> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await client.query<InsertedEvent>(
+      `WITH intents AS (
+         INSERT INTO checkout_intent (client_id, account_id, merchant_no, trade_no, amount, currency,
+           payer_first_name, payer_last_name, payer_mobile, payer_email)
+         SELECT 'outbox-test', 'sandbox-usd', 'SANDBOX0001', 'T' || gen_random_uuid(), 1.00, 'USD',
+           'Sok', 'Dara', '12345678', 'sok@example.com'
+         FROM generate_series(1, $1::int)
+         RETURNING id
+       )
+       INSERT INTO outbox_event (event_type, intent_id, generation, published_at)
+       SELECT $2, id, $3, CASE WHEN $4::float8 IS NULL THEN NULL
+                               ELSE now() - $4::float8 * interval '1 millisecond' END
+       FROM intents
+       RETURNING id::text AS id, intent_id::text AS "intentId", generation`,
+      [
+        count,
+        options.eventType ?? 'checkout.submit',
+        options.generation ?? 0,
+        options.publishedAgoMs ?? null,
+      ],
+    );
+    if (options.notify) await client.query(`SELECT pg_notify('outbox_event', '')`);
+    await client.query('COMMIT');
+    return result.rows.sort((a, b) => Number(a.id) - Number(b.id));
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+export async function countOutbox(pool: pg.Pool): Promise<{ published: number; unpublished: number }> {
+  const result = await pool.query<{ published: number; unpublished: number }>(
+    `SELECT count(published_at)::int AS published, (count(*) - count(published_at))::int AS unpublished
+     FROM outbox_event`,
+  );
+  return result.rows[0] ?? { published: 0, unpublished: 0 };
+}
+
+/** Every job in the queue, whatever its state. */
+export async function countJobs(queue: Queue): Promise<number> {
+  const counts = await queue.getJobCounts();
+  return Object.values(counts).reduce((sum, count) => sum + count, 0);
+}
+
+export interface LogEntry {
+  level: 'debug' | 'info' | 'warn' | 'error';
+  obj: object;
+  msg: string;
+}
+
+/** A logger that keeps what it is told, for assertions. */
+export function createRecordingLogger(): OutboxLogger & { entries: LogEntry[] } {
+  const entries: LogEntry[] = [];
+  const at =
+    (level: LogEntry['level']) =>
+    (obj: object, msg: string): void => {
+      entries.push({ level, obj, msg });
+    };
+  return { entries, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+/**
+ * A TCP proxy in front of a server, to cut it off and bring it back: `cut()` closes the listening
+ * socket and every connection, `restore()` listens again on the same port.
+ */
+export class TcpProxy {
+  readonly #target: { host: string; port: number };
+  readonly #sockets = new Set<net.Socket>();
+  #server: net.Server | undefined;
+  #port = 0;
+
+  constructor(target: { host: string; port: number }) {
+    this.#target = target;
+  }
+
+  get port(): number {
+    return this.#port;
+  }
+
+  async restore(): Promise<void> {
+    const server = net.createServer((inbound) => {
+      const outbound = net.connect(this.#target.port, this.#target.host);
+      for (const socket of [inbound, outbound]) {
+        this.#sockets.add(socket);
+        socket.on('close', () => this.#sockets.delete(socket));
+        socket.on('error', () => {
+          inbound.destroy();
+          outbound.destroy();
+        });
+      }
+      inbound.pipe(outbound).pipe(inbound);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.#port, '127.0.0.1', () => resolve());
+    });
+    const address = server.address();
+    if (address && typeof address === 'object') this.#port = address.port;
+    this.#server = server;
+  }
+
+  async cut(): Promise<void> {
+    const server = this.#server;
+    this.#server = undefined;
+    for (const socket of this.#sockets) socket.destroy();
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
