@@ -10,6 +10,7 @@ import { createCheckoutsRouter } from './checkouts/checkouts-router.js';
 import type { CreateIntentsDeps } from './checkouts/create-checkout-intents.js';
 import type { ApiMetrics } from './create-metrics.js';
 import { createEventsRouter } from './events/events-router.js';
+import { createOpenApiRouter } from './openapi/create-openapi-router.js';
 import { ApiProblem } from './problems/api-problem.js';
 import { createErrorHandler, notFoundHandler } from './problems/handle-errors.js';
 
@@ -72,6 +73,9 @@ export function createApp(deps: ApiDependencies): Express {
   app.get('/metrics', async (_request, response) => {
     response.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
+
+  // Public: the reference of this API (/openapi.json) and its rendered page (/docs).
+  app.use(createOpenApiRouter());
 
   const v1 = express.Router();
   v1.use((request, _response, next) => {

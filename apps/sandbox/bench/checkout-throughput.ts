@@ -37,8 +37,8 @@ const sandbox = spawn(
   ['--conditions=@vexora-checkout/source', '--import', require.resolve('tsx'), 'apps/sandbox/src/main.ts'],
   {
     cwd: repoRoot,
+    // Only what the sandbox needs: none of the caller's settings leak into the measurement.
     env: {
-      PATH: process.env.PATH ?? '',
       SANDBOX_PORT: '0',
       LOG_LEVEL: 'info',
       VEXORA_MERCHANT_NO: MERCHANT_NO,
@@ -57,7 +57,12 @@ try {
       const lines = (pending + chunk.toString()).split('\n');
       pending = lines.pop() ?? '';
       for (const line of lines) {
-        const entry = JSON.parse(line) as { msg?: string; port?: number };
+        let entry: { msg?: string; port?: number } = {};
+        try {
+          entry = JSON.parse(line) as typeof entry;
+        } catch {
+          continue; // not a log line
+        }
         if (entry.msg === 'sandbox gateway listening' && typeof entry.port === 'number') resolve(entry.port);
       }
     });
@@ -139,7 +144,12 @@ function signed(fields: Record<string, string>, secret: string): Record<string, 
     .sort()
     .map((name) => `${name}=${fields[name]}`)
     .join('');
-  return { ...fields, sign: createHash('md5').update(base + secret, 'utf8').digest('hex') };
+  return {
+    ...fields,
+    sign: createHash('md5')
+      .update(base + secret, 'utf8')
+      .digest('hex'),
+  };
 }
 
 async function ledgerTotal(url: string): Promise<number> {

@@ -1,3 +1,9 @@
 export { createPrismaClient, type CreatePrismaClientOptions } from './create-prisma-client.js';
 export { Prisma, PrismaClient, IntentState, Currency } from './generated/prisma/client.js';
-export type { ApiKey, CheckoutIntent, IdempotencyKey, OutboxEvent, StatusHistory } from './generated/prisma/client.js';
+export type {
+  ApiKey,
+  CheckoutIntent,
+  IdempotencyKey,
+  OutboxEvent,
+  StatusHistory,
+} from './generated/prisma/client.js';

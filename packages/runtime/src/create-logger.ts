@@ -8,6 +8,9 @@ import { pino, type Logger, type LevelWithSilent } from 'pino';
 export const REDACTED_PATHS: readonly string[] = [
   'secret',
   '*.secret',
+  'appSecret',
+  '*.appSecret',
+  '*.*.appSecret',
   'password',
   '*.password',
   'apiKey',

@@ -32,22 +32,25 @@ export async function runService(options: RunServiceOptions): Promise<void> {
   process.on('uncaughtException', (error) => die('uncaught exception', error));
   process.on('unhandledRejection', (reason) => die('unhandled promise rejection', reason));
 
-  let service: RunningService;
-  try {
-    service = await options.start();
-  } catch (error) {
-    die('failed to start', error);
-    return;
-  }
-
-  let stopping = false;
+  // Signal handlers go in before start(): a SIGTERM that arrives while starting (an orchestrator
+  // giving up on a slow start, a test stopping at the first log line) is honoured once started.
+  let service: RunningService | undefined;
+  let pendingSignal: NodeJS.Signals | undefined;
+  let stoppingSince: number | undefined;
   const shutdown = async (signal: NodeJS.Signals) => {
-    if (stopping) {
+    if (!service) {
+      pendingSignal = signal;
+      return;
+    }
+    if (stoppingSince !== undefined) {
+      // One Ctrl-C often arrives twice (the terminal's SIGINT, then a supervisor's SIGTERM):
+      // only a later signal means "stop now".
+      if (Date.now() - stoppingSince < 1_000) return;
       logger.warn({ signal }, 'second signal while stopping; exiting now');
       exit(1);
       return;
     }
-    stopping = true;
+    stoppingSince = Date.now();
     logger.info({ signal }, 'stopping');
     const timer = setTimeout(
       () => die(`did not stop within ${shutdownTimeoutMs} ms`, undefined),
@@ -65,6 +68,14 @@ export async function runService(options: RunServiceOptions): Promise<void> {
       die('failed to stop cleanly', error);
     }
   };
-  process.once('SIGTERM', (signal) => void shutdown(signal));
-  process.once('SIGINT', (signal) => void shutdown(signal));
+  process.on('SIGTERM', (signal) => void shutdown(signal));
+  process.on('SIGINT', (signal) => void shutdown(signal));
+
+  try {
+    service = await options.start();
+  } catch (error) {
+    die('failed to start', error);
+    return;
+  }
+  if (pendingSignal) await shutdown(pendingSignal);
 }

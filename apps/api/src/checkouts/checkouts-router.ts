@@ -66,6 +66,8 @@ function sendOutcome(response: Response, outcome: IntentOutcome): void {
       return;
     case 'replayed': {
       response.setHeader('Idempotent-Replayed', 'true');
+      const id = (outcome.body as { id?: unknown } | null)?.id;
+      if (outcome.status === 202 && typeof id === 'string') response.location(`/v1/checkouts/${id}`);
       const body = outcome.body as Partial<ProblemBody> | null;
       if (outcome.status >= 400 && body && typeof body === 'object' && 'type' in body) {
         sendProblemBody(response, body as ProblemBody);

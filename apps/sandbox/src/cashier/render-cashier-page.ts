@@ -3,7 +3,7 @@ import { escapeHtml } from './escape-html.js';
 
 export interface CashierView {
   order: OrderDescription;
-  /** Inline SVG of the KHQR (trusted markup from the QR renderer), when the order has one. */
+  /** Inline SVG of the KHQR (trusted markup from the QR renderer); shown only while unpaid. */
   qrSvg?: string;
   /** Where the page's forms post. */
   action: string;
@@ -77,7 +77,7 @@ export function renderCashierPage(view: CashierView): string {
   <dl>
 ${rows.map(([name, value]) => `    <dt>${e(name)}</dt><dd>${e(value)}</dd>`).join('\n')}
   </dl>
-  ${view.qrSvg ? `<div class="qr" role="img" aria-label="KHQR code">${view.qrSvg}</div>` : ''}
+  ${processing && view.qrSvg ? `<div class="qr" role="img" aria-label="KHQR code">${view.qrSvg}</div>` : ''}
   ${order.payInfo ? `<details><summary>KHQR string</summary><code>${e(order.payInfo)}</code></details>` : ''}
   ${view.error ? `<p class="error" role="alert">${e(view.error)}</p>` : ''}
   ${actions}

@@ -5,9 +5,9 @@
  */
 export interface Clock {
   /** Epoch milliseconds. */
-  now(): number;
+  now: () => number;
   /** Runs `task` after `delayMs`; the returned function cancels it (a no-op once it ran). */
-  schedule(delayMs: number, task: () => void): () => void;
+  schedule: (delayMs: number, task: () => void) => () => void;
 }
 
 /** Real time. Its timers never keep the process alive on their own: the HTTP server does. */

@@ -3,8 +3,14 @@ import type { SandboxOrder } from './sandbox-order.js';
 
 const iso = (epochMs: number | undefined) => (epochMs === undefined ? null : new Date(epochMs).toISOString());
 
-/** An order as the ledger shows it: its true state, amounts, and every notification attempt. */
-export function describeOrder(order: SandboxOrder) {
+/**
+ * An order as the ledger shows it: its true state, amounts, and every notification attempt. The
+ * payment link and KHQR are derived by the gateway and passed in.
+ */
+export function describeOrder(
+  order: SandboxOrder,
+  derived: { paymentLink: string; payInfo: string | undefined },
+) {
   const status = classifyGatewayStatus(order.status);
   return {
     merchantNo: order.merchantNo,
@@ -21,8 +27,8 @@ export function describeOrder(order: SandboxOrder) {
     remark: order.remark,
     notifyUrl: order.notifyUrl,
     returnUrl: order.returnUrl,
-    paymentLink: order.paymentLink,
-    payInfo: order.payInfo ?? null,
+    paymentLink: derived.paymentLink,
+    payInfo: derived.payInfo ?? null,
     createdAt: iso(order.createdAt),
     settledAt: iso(order.settledAt),
     settledBy: order.settledBy ?? null,

@@ -5,12 +5,17 @@ import type { z } from 'zod';
  * "tradeNo is required" for a missing field, the schema's own message otherwise, and one
  * sentence naming every field the contract does not have.
  */
-export function describeSchemaIssues(issues: readonly z.core.$ZodIssue[], body: Record<string, unknown>): string[] {
+export function describeSchemaIssues(
+  issues: readonly z.core.$ZodIssue[],
+  body: Record<string, unknown>,
+): string[] {
   const messages: string[] = [];
   for (const issue of issues) {
     const field = issue.path[0];
     if (issue.code === 'unrecognized_keys') {
-      messages.push(`unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')} (not in the contract)`);
+      messages.push(
+        `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')} (not in the contract)`,
+      );
     } else if (typeof field === 'string' && body[field] === undefined) {
       messages.push(`${field} is required`);
     } else {

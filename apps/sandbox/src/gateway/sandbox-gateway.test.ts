@@ -60,14 +60,18 @@ describe('checkout', () => {
     };
     const { gateway } = createTestGateway({ accounts: [account] });
     expect(gateway.checkout('BOTH', buildCheckoutBody({ amount: '5000' })).created?.currency).toBe('KHR');
-    expect(gateway.checkout('BOTH', buildCheckoutBody({ amount: '5.25', channelCode: 'KHQR_USD' })).created?.currency).toBe(
-      'USD',
-    );
+    expect(
+      gateway.checkout('BOTH', buildCheckoutBody({ amount: '5.25', channelCode: 'KHQR_USD' })).created
+        ?.currency,
+    ).toBe('USD');
   });
 
   test('answers no payInfo outside the KHQR channel', () => {
     const { gateway } = createTestGateway();
-    const { envelope } = gateway.checkout(USD_MERCHANT, buildCheckoutBody({ channelCode: 'CARD', wayCode: 'CARD' }));
+    const { envelope } = gateway.checkout(
+      USD_MERCHANT,
+      buildCheckoutBody({ channelCode: 'CARD', wayCode: 'CARD' }),
+    );
     expect(envelope.code).toBe('0000');
     expect(envelope.data).not.toHaveProperty('payInfo');
   });
@@ -106,10 +110,17 @@ describe('checkout', () => {
     ],
     ['a malformed email', (body) => ({ ...body, email: 'nobody' }), 'email must be an email address'],
     ['an absent sign', ({ sign: _s, ...rest }) => rest, 'sign is required'],
-    ['a malformed sign', (body) => ({ ...body, sign: 'abc' }), 'sign must be 32 hexadecimal characters (lowercase MD5)'],
+    [
+      'a malformed sign',
+      (body) => ({ ...body, sign: 'abc' }),
+      'sign must be 32 hexadecimal characters (lowercase MD5)',
+    ],
   ])('rejects %s with 8000 and a precise message', (_case, change, msg) => {
     const { gateway } = createTestGateway();
-    expect(gateway.checkout(USD_MERCHANT, change(buildCheckoutBody())).envelope).toMatchObject({ code: '8000', msg });
+    expect(gateway.checkout(USD_MERCHANT, change(buildCheckoutBody())).envelope).toMatchObject({
+      code: '8000',
+      msg,
+    });
   });
 
   test('rejects a signature that does not match, naming the signature base it expected', () => {
@@ -118,7 +129,9 @@ describe('checkout', () => {
     const tampered = { ...body, amount: '99.00' };
     const { envelope } = gateway.checkout(USD_MERCHANT, tampered);
     expect(envelope.code).toBe('8000');
-    expect(envelope.msg).toMatch(/^sign does not match: expected MD5 \(lowercase hex\) of the signature base "amount=99.00channelCode=KHQR/);
+    expect(envelope.msg).toMatch(
+      /^sign does not match: expected MD5 \(lowercase hex\) of the signature base "amount=99.00channelCode=KHQR/,
+    );
     expect(envelope.msg).not.toContain(DEV_SECRET);
   });
 
@@ -126,8 +139,14 @@ describe('checkout', () => {
     [{ amount: '10.505' }, 'amount must have at most 2 decimal places for USD (got "10.505")'],
     [{ amount: '0' }, 'amount must be greater than zero'],
     [{ amount: '1e3' }, 'amount must be a plain decimal number such as "12.50" (got "1e3")'],
-    [{ mobile: '+85512345678' }, 'mobile must be the 8 or 9 national digits, without +855 or the leading 0 (got "+85512345678")'],
-    [{ mobile: '0912345678' }, 'mobile must be the 8 or 9 national digits, without +855 or the leading 0 (got "0912345678")'],
+    [
+      { mobile: '+85512345678' },
+      'mobile must be the 8 or 9 national digits, without +855 or the leading 0 (got "+85512345678")',
+    ],
+    [
+      { mobile: '0912345678' },
+      'mobile must be the 8 or 9 national digits, without +855 or the leading 0 (got "0912345678")',
+    ],
     [{ mobile: '1234' }, 'mobile must be a Cambodian mobile number'],
     [{ notifyUrl: 'ftp://merchant.example/notify' }, 'notifyUrl must be an http or https URL'],
     [{ returnUrl: 'not a url' }, 'returnUrl must be a URL'],
@@ -160,9 +179,10 @@ describe('checkout', () => {
     });
     expect(again.created).toBeUndefined();
     // Another merchant has its own tradeNos.
-    expect(gateway.checkout(KHR_MERCHANT, { ...buildCheckoutBody({ tradeNo: body.tradeNo, amount: '100' }) }).envelope.code).toBe(
-      '0000',
-    );
+    expect(
+      gateway.checkout(KHR_MERCHANT, { ...buildCheckoutBody({ tradeNo: body.tradeNo, amount: '100' }) })
+        .envelope.code,
+    ).toBe('0000');
   });
 
   test('refuses new orders with 5000 once it holds SANDBOX_MAX_ORDERS, and takes them again after a reset', async () => {
@@ -195,10 +215,16 @@ describe('query', () => {
 
   test('validates the query like a checkout: fields, header, signature', () => {
     const { gateway } = createTestGateway();
-    expect(gateway.query(USD_MERCHANT, { timestamp: '1719876543210' }).msg).toBe('tradeNo is required; sign is required');
+    expect(gateway.query(USD_MERCHANT, { timestamp: '1719876543210' }).msg).toBe(
+      'tradeNo is required; sign is required',
+    );
     expect(gateway.query(undefined, buildQueryBody('X')).msg).toBe('merchantNo header is required');
-    expect(gateway.query(USD_MERCHANT, { ...buildQueryBody('X'), tradeNo: 'Y' }).msg).toMatch(/^sign does not match/);
-    expect(isQueryNotFound('8000', gateway.query(USD_MERCHANT, { ...buildQueryBody('X'), tradeNo: 'Y' }).msg)).toBe(false);
+    expect(gateway.query(USD_MERCHANT, { ...buildQueryBody('X'), tradeNo: 'Y' }).msg).toMatch(
+      /^sign does not match/,
+    );
+    expect(
+      isQueryNotFound('8000', gateway.query(USD_MERCHANT, { ...buildQueryBody('X'), tradeNo: 'Y' }).msg),
+    ).toBe(false);
   });
 
   test('answers the true state: processing, then paid with successTime in Phnom Penh time', async () => {
@@ -220,14 +246,23 @@ describe('query', () => {
     // The fake clock starts at 2026-03-31 07:00:00 UTC: 14:01:00 in Phnom Penh (UTC+7).
     expect(gateway.settle(created!, { outcome: 'paid' }, 'admin').ok).toBe(true);
     const paid = gateway.query(USD_MERCHANT, buildQueryBody(body.tradeNo));
-    expect(paid.data).toMatchObject({ status: '0000', amount: '12.50', message: 'Success', successTime: '2026-03-31 14:01:00' });
+    expect(paid.data).toMatchObject({
+      status: '0000',
+      amount: '12.50',
+      message: 'Success',
+      successTime: '2026-03-31 14:01:00',
+    });
   });
 
   test('answers the paid amount of a partial payment, and no successTime for a failure', () => {
     const { gateway } = createTestGateway();
     const partial = buildCheckoutBody({ amount: '12.50' });
     const failed = buildCheckoutBody();
-    gateway.settle(gateway.checkout(USD_MERCHANT, partial).created!, { outcome: 'partial', amount: '5' }, 'cashier');
+    gateway.settle(
+      gateway.checkout(USD_MERCHANT, partial).created!,
+      { outcome: 'partial', amount: '5' },
+      'cashier',
+    );
     gateway.settle(gateway.checkout(USD_MERCHANT, failed).created!, { outcome: 'failed' }, 'cashier');
     expect(gateway.query(USD_MERCHANT, buildQueryBody(partial.tradeNo)).data).toMatchObject({
       status: '0001',
@@ -255,13 +290,17 @@ describe('settle', () => {
   test('checks a partial amount against the currency and the order; the whole amount is a full payment', () => {
     const { gateway } = createTestGateway();
     const order = gateway.checkout(USD_MERCHANT, buildCheckoutBody({ amount: '10.50' })).created!;
-    expect(gateway.settle(order, { outcome: 'partial', amount: '1.005' }, 'cashier')).toMatchObject({ ok: false });
+    expect(gateway.settle(order, { outcome: 'partial', amount: '1.005' }, 'cashier')).toMatchObject({
+      ok: false,
+    });
     expect(gateway.settle(order, { outcome: 'partial', amount: '11' }, 'cashier')).toEqual({
       ok: false,
       message: "amount must not exceed the order's 10.50 USD",
     });
     expect(gateway.settle(order, { outcome: 'partial' }, 'cashier')).toMatchObject({ ok: false });
-    expect(gateway.settle(order, { outcome: 'partial', amount: '10.5' }, 'cashier')).toMatchObject({ ok: true });
+    expect(gateway.settle(order, { outcome: 'partial', amount: '10.5' }, 'cashier')).toMatchObject({
+      ok: true,
+    });
     expect(order.status).toBe('0000');
   });
 
@@ -292,7 +331,9 @@ describe('settle', () => {
 describe('scenario', () => {
   test('auto-settles each new order after the delay, by the seeded ratios', async () => {
     const { gateway, clock, posted } = createTestGateway({
-      scenario: { autoSettle: { afterMs: 30_000, paid: 1, partial: 1, failed: 1, silent: 1, partialFraction: 0.25 } },
+      scenario: {
+        autoSettle: { afterMs: 30_000, paid: 1, partial: 1, failed: 1, silent: 1, partialFraction: 0.25 },
+      },
     });
     const orders = Array.from(
       { length: 40 },
@@ -317,7 +358,10 @@ describe('scenario', () => {
     const run = (seed: number) => {
       const { gateway } = createTestGateway({
         seed,
-        scenario: { autoSettle: { paid: 1, partial: 1, failed: 1, silent: 1 }, faults: { http500: 0.3, reset: 0.3 } },
+        scenario: {
+          autoSettle: { paid: 1, partial: 1, failed: 1, silent: 1 },
+          faults: { http500: 0.3, reset: 0.3 },
+        },
       });
       return Array.from({ length: 20 }, () => [
         gateway.chooseFault('checkout') ?? 'none',
@@ -329,7 +373,9 @@ describe('scenario', () => {
   });
 
   test('an order settled at the cashier before its auto-settlement keeps the payer result', async () => {
-    const { gateway, clock, posted } = createTestGateway({ scenario: { autoSettle: { afterMs: 1_000, failed: 1 } } });
+    const { gateway, clock, posted } = createTestGateway({
+      scenario: { autoSettle: { afterMs: 1_000, failed: 1 } },
+    });
     const order = gateway.checkout(USD_MERCHANT, buildCheckoutBody()).created!;
     gateway.settle(order, { outcome: 'paid' }, 'cashier');
     await clock.advance(5_000);
@@ -338,7 +384,9 @@ describe('scenario', () => {
   });
 
   test('delivers an acknowledged notification twice with duplicateRate 1', async () => {
-    const { gateway, clock, posted } = createTestGateway({ scenario: { notifications: { duplicateRate: 1 } } });
+    const { gateway, clock, posted } = createTestGateway({
+      scenario: { notifications: { duplicateRate: 1 } },
+    });
     const order = gateway.checkout(USD_MERCHANT, buildCheckoutBody()).created!;
     gateway.settle(order, { outcome: 'paid' }, 'cashier');
     await clock.advance(0);
@@ -350,7 +398,9 @@ describe('scenario', () => {
   });
 
   test('follows an acknowledged final notification with a stale, validly signed 0015 with outOfOrderRate 1', async () => {
-    const { gateway, clock, posted } = createTestGateway({ scenario: { notifications: { outOfOrderRate: 1 } } });
+    const { gateway, clock, posted } = createTestGateway({
+      scenario: { notifications: { outOfOrderRate: 1 } },
+    });
     const createdAt = clock.now();
     const order = gateway.checkout(USD_MERCHANT, buildCheckoutBody()).created!;
     await clock.advance(10_000);
@@ -368,7 +418,11 @@ describe('scenario', () => {
       scenario: { notifications: { duplicateRate: 1, outOfOrderRate: 1 } },
       answer: () => ({ status: 500, body: 'down' }),
     });
-    gateway.settle(gateway.checkout(USD_MERCHANT, buildCheckoutBody()).created!, { outcome: 'paid' }, 'cashier');
+    gateway.settle(
+      gateway.checkout(USD_MERCHANT, buildCheckoutBody()).created!,
+      { outcome: 'paid' },
+      'cashier',
+    );
     await clock.advance(86_400_000);
     expect(posted).toHaveLength(9);
     expect(new Set(posted.map((notification) => notification.body.status))).toEqual(new Set(['0000']));

@@ -18,6 +18,7 @@ import { createSeededRandom, type Random } from '../scenario/create-seeded-rando
 import { sampleLatency } from '../scenario/sample-latency.js';
 import type { GatewayEndpoint, Scenario } from '../scenario/scenario-schema.js';
 import { buildPayInfo } from './build-pay-info.js';
+import { describeOrder, type OrderDescription } from './describe-order.js';
 import { formatPhnomPenhTime } from './format-phnom-penh-time.js';
 import { OrderStore } from './order-store.js';
 import type { SandboxOrder, SandboxStatus } from './sandbox-order.js';
@@ -39,7 +40,8 @@ export interface CheckoutOutcome {
   created?: SandboxOrder;
 }
 
-export type SettleRequest = { outcome: 'paid' } | { outcome: 'partial'; amount?: string } | { outcome: 'failed' };
+export type SettleRequest =
+  { outcome: 'paid' } | { outcome: 'partial'; amount?: string } | { outcome: 'failed' };
 
 export type SettleResult = { ok: true; order: SandboxOrder } | { ok: false; message: string };
 
@@ -197,11 +199,9 @@ export class SandboxGateway {
       remark: request.remark,
       notifyUrl: request.notifyUrl,
       returnUrl: request.returnUrl,
-      paymentLink: `${this.#options.publicUrl()}/pay?token=${token}`,
       createdAt: now,
       notifications: [],
     };
-    if (request.channelCode === KHQR_CHANNEL) order.payInfo = buildPayInfo(order);
     this.#orders.add(order);
     this.#planAutoSettlement(order);
     this.#options.logger.debug(
@@ -214,9 +214,10 @@ export class SandboxGateway {
       status: order.status,
       message: STATUS_MESSAGE[order.status],
       remark: order.remark,
-      paymentLink: order.paymentLink,
+      paymentLink: this.paymentLinkOf(order),
     };
-    if (order.payInfo) data.payInfo = order.payInfo;
+    const payInfo = this.payInfoOf(order);
+    if (payInfo !== undefined) data.payInfo = payInfo;
     return { envelope: this.#success(data), created: order };
   }
 
@@ -246,6 +247,21 @@ export class SandboxGateway {
     return this.#success(data);
   }
 
+  /** The hosted cashier's URL for the order (`data.paymentLink`). */
+  paymentLinkOf(order: SandboxOrder): string {
+    return `${this.#options.publicUrl()}/pay?token=${order.token}`;
+  }
+
+  /** The order's KHQR (`data.payInfo`), for the KHQR channel only; the same string every time. */
+  payInfoOf(order: SandboxOrder): string | undefined {
+    return order.channelCode === KHQR_CHANNEL ? buildPayInfo(order) : undefined;
+  }
+
+  /** The order as the ledger and the cashier page show it. */
+  describe(order: SandboxOrder): OrderDescription {
+    return describeOrder(order, { paymentLink: this.paymentLinkOf(order), payInfo: this.payInfoOf(order) });
+  }
+
   findByToken(token: string): SandboxOrder | undefined {
     return this.#orders.getByToken(token);
   }
@@ -268,7 +284,11 @@ export class SandboxGateway {
    * sends its notification. A final order never changes again, as at Vexora. A partial payment
    * pays less than the amount; paying the whole amount "partially" is a full payment.
    */
-  settle(order: SandboxOrder, request: SettleRequest, by: NonNullable<SandboxOrder['settledBy']>): SettleResult {
+  settle(
+    order: SandboxOrder,
+    request: SettleRequest,
+    by: NonNullable<SandboxOrder['settledBy']>,
+  ): SettleResult {
     if (order.status !== '0015') {
       return { ok: false, message: `the order is already settled (status ${order.status})` };
     }
@@ -289,7 +309,10 @@ export class SandboxGateway {
         const amount = parseAmount(request.amount, order.currency);
         if (!amount.ok) return { ok: false, message: `amount ${amount.message}` };
         if (amount.minor > order.amountMinor) {
-          return { ok: false, message: `amount must not exceed the order's ${order.amount} ${order.currency}` };
+          return {
+            ok: false,
+            message: `amount must not exceed the order's ${order.amount} ${order.currency}`,
+          };
         }
         paidMinor = amount.minor;
         status = amount.minor === order.amountMinor ? '0000' : '0001';
@@ -300,7 +323,10 @@ export class SandboxGateway {
     order.paidMinor = paidMinor;
     order.settledAt = this.#options.clock.now();
     order.settledBy = by;
-    this.#options.logger.debug({ merchantNo: order.merchantNo, tradeNo: order.tradeNo, status, by }, 'order settled');
+    this.#options.logger.debug(
+      { merchantNo: order.merchantNo, tradeNo: order.tradeNo, status, by },
+      'order settled',
+    );
     this.#notify(order, 'final', this.#notificationPayload(order, status, reportedAmount(order)));
     return { ok: true, order };
   }
@@ -366,7 +392,8 @@ export class SandboxGateway {
     const order = this.#deliveryOrder.get(delivery);
     if (!order || delivery.kind !== 'final') return;
     const { duplicateRate, outOfOrderRate } = this.#scenario.notifications;
-    if (duplicateRate > 0 && this.#random() < duplicateRate) this.#notify(order, 'duplicate', delivery.payload);
+    if (duplicateRate > 0 && this.#random() < duplicateRate)
+      this.#notify(order, 'duplicate', delivery.payload);
     if (outOfOrderRate > 0 && this.#random() < outOfOrderRate) {
       // What an earlier "processing" notification would have said, arriving after the final one.
       this.#notify(order, 'stale', this.#notificationPayload(order, '0015', order.amount, order.createdAt));
@@ -407,11 +434,16 @@ export class SandboxGateway {
  */
 function reportedAmount(order: SandboxOrder): string {
   if (order.status === '0000') return order.amount;
-  if (order.status === '0001' && order.paidMinor !== undefined) return formatMinorUnits(order.paidMinor, order.currency);
+  if (order.status === '0001' && order.paidMinor !== undefined)
+    return formatMinorUnits(order.paidMinor, order.currency);
   return order.amount;
 }
 
-function settleRequest(order: SandboxOrder, outcome: Exclude<Settlement, 'silent'>, fraction: number): SettleRequest {
+function settleRequest(
+  order: SandboxOrder,
+  outcome: Exclude<Settlement, 'silent'>,
+  fraction: number,
+): SettleRequest {
   if (outcome !== 'partial') return { outcome };
   // Rounded down to a whole minor unit, at least one: an order of one unit is paid in full.
   const minor = BigInt(Math.max(1, Math.floor(Number(order.amountMinor) * fraction)));

@@ -42,20 +42,27 @@ export function validateCheckoutRequest(body: unknown, account: VexoraAccount): 
   const currency = resolveOrderCurrency(account, request.channelCode);
   const amount = parseAmount(request.amount, currency);
   if (!amount.ok) {
-    problems.push(`amount ${amount.message} (this order is in ${currency}: merchant ${account.merchantNo}, channel ${request.channelCode})`);
+    problems.push(
+      `amount ${amount.message} (this order is in ${currency}: merchant ${account.merchantNo}, channel ${request.channelCode})`,
+    );
   }
 
   const mobile = normalizeCambodianMobile(request.mobile);
   if (!mobile.ok) {
     problems.push(`mobile ${mobile.message}`);
   } else if (mobile.mobile !== request.mobile) {
-    problems.push(`mobile must be the 8 or 9 national digits, without +855 or the leading 0 (got "${request.mobile}")`);
+    problems.push(
+      `mobile must be the 8 or 9 national digits, without +855 or the leading 0 (got "${request.mobile}")`,
+    );
   }
   for (const name of ['notifyUrl', 'returnUrl'] as const) {
-    if (!/^https?:$/.test(new URL(request[name]).protocol)) problems.push(`${name} must be an http or https URL`);
+    if (!/^https?:$/.test(new URL(request[name]).protocol))
+      problems.push(`${name} must be an http or https URL`);
   }
   if (request.channelCode === KHQR_CHANNEL && !/^[\x20-\x7e]+$/.test(request.tradeNo)) {
-    problems.push('tradeNo must be printable ASCII for the KHQR channel (it is the bill number of the QR code)');
+    problems.push(
+      'tradeNo must be printable ASCII for the KHQR channel (it is the bill number of the QR code)',
+    );
   }
   if (problems.length > 0 || !amount.ok) return { ok: false, message: problems.join('; ') };
   return { ok: true, request, currency, amountMinor: amount.minor };

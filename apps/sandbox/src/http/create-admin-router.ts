@@ -1,7 +1,6 @@
 import type { Logger } from '@vexora-checkout/runtime';
 import express, { type ErrorRequestHandler, type Router } from 'express';
 import { z } from 'zod';
-import { describeOrder } from '../gateway/describe-order.js';
 import type { SandboxGateway } from '../gateway/sandbox-gateway.js';
 import { parseScenario } from '../scenario/parse-scenario.js';
 
@@ -22,9 +21,12 @@ const settleBodySchema = z.discriminatedUnion(
   [
     z.strictObject({ outcome: z.literal('paid') }),
     z.strictObject({ outcome: z.literal('failed') }),
-    z.strictObject({ outcome: z.literal('partial'), amount: z.string({ error: 'must be a decimal string' }) }),
+    z.strictObject({
+      outcome: z.literal('partial'),
+      amount: z.string({ error: 'must be a decimal string' }),
+    }),
   ],
-  { error: 'outcome must be "paid", "partial" or "failed"' },
+  { error: 'must be "paid", "partial" or "failed"' },
 );
 
 const issuesOf = (error: z.ZodError) =>
@@ -74,7 +76,7 @@ export function createAdminRouter(gateway: SandboxGateway, logger: Logger): Rout
     const orders = [];
     let total = 0;
     for (const order of gateway.orders({ merchantNo, tradeNo })) {
-      if (total >= offset && orders.length < limit) orders.push(describeOrder(order));
+      if (total >= offset && orders.length < limit) orders.push(gateway.describe(order));
       total += 1;
     }
     response.json({ total, offset, limit, capacity: gateway.maxOrders, orders });
@@ -97,7 +99,7 @@ export function createAdminRouter(gateway: SandboxGateway, logger: Logger): Rout
       return;
     }
     logger.info({ tradeNo: order.tradeNo, status: order.status }, 'order settled by the admin API');
-    response.json({ order: describeOrder(order) });
+    response.json({ order: gateway.describe(order) });
   });
 
   const badJson: ErrorRequestHandler = (error: unknown, _request, response, next) => {
@@ -106,7 +108,9 @@ export function createAdminRouter(gateway: SandboxGateway, logger: Logger): Rout
       next(error);
       return;
     }
-    response.status(400).json({ error: type === 'entity.parse.failed' ? 'the body is not valid JSON' : type });
+    response
+      .status(400)
+      .json({ error: type === 'entity.parse.failed' ? 'the body is not valid JSON' : type });
   };
   router.use(badJson);
   return router;

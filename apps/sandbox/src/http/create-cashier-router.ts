@@ -3,7 +3,6 @@ import express, { type Request, type Response, type Router } from 'express';
 import { escapeHtml } from '../cashier/escape-html.js';
 import { renderCashierPage } from '../cashier/render-cashier-page.js';
 import { renderQrSvg } from '../cashier/render-qr-svg.js';
-import { describeOrder } from '../gateway/describe-order.js';
 import type { SandboxGateway, SettleRequest } from '../gateway/sandbox-gateway.js';
 import type { SandboxOrder } from '../gateway/sandbox-order.js';
 
@@ -25,7 +24,7 @@ export function createCashierRouter(gateway: SandboxGateway, logger: Logger): Ro
       notFound(response);
       return;
     }
-    await showPage(response, order, 200);
+    await showPage(response, gateway, order, 200);
   });
 
   router.post('/pay', express.urlencoded({ extended: false, limit: '8kb' }), async (request, response) => {
@@ -37,12 +36,12 @@ export function createCashierRouter(gateway: SandboxGateway, logger: Logger): Ro
     const form = (request.body ?? {}) as Record<string, unknown>;
     const settle = settleRequest(form.action, form.amount);
     if (typeof settle === 'string') {
-      await showPage(response, order, 400, settle);
+      await showPage(response, gateway, order, 400, settle);
       return;
     }
     const result = gateway.settle(order, settle, 'cashier');
     if (!result.ok) {
-      await showPage(response, order, order.status === '0015' ? 400 : 409, result.message);
+      await showPage(response, gateway, order, order.status === '0015' ? 400 : 409, result.message);
       return;
     }
     logger.info({ tradeNo: order.tradeNo, status: order.status }, 'order settled at the cashier');
@@ -74,9 +73,20 @@ function settleRequest(action: unknown, amount: unknown): SettleRequest | string
 
 const pagePath = (order: SandboxOrder) => `/pay?token=${encodeURIComponent(order.token)}`;
 
-async function showPage(response: Response, order: SandboxOrder, status: number, error?: string): Promise<void> {
-  const qrSvg = order.payInfo ? await renderQrSvg(order.payInfo) : undefined;
-  const html = renderCashierPage({ order: describeOrder(order), qrSvg, action: pagePath(order), error });
+async function showPage(
+  response: Response,
+  gateway: SandboxGateway,
+  order: SandboxOrder,
+  status: number,
+  error?: string,
+): Promise<void> {
+  const description = gateway.describe(order);
+  // A settled order's code must not invite a payment: it is rendered only while processing.
+  const qrSvg =
+    description.payInfo === null || order.status !== '0015'
+      ? undefined
+      : await renderQrSvg(description.payInfo);
+  const html = renderCashierPage({ order: description, qrSvg, action: pagePath(order), error });
   response
     .status(status)
     .set({ 'content-security-policy': CONTENT_SECURITY_POLICY, 'cache-control': 'no-store' })

@@ -14,7 +14,13 @@ export function createGatewayRouter(gateway: SandboxGateway): Router {
   const router = express.Router();
   const json = express.json({ limit: BODY_LIMIT });
   router.post('/v1/vexora/checkout', json, (request, response) => {
-    answer(gateway, 'checkout', request, response, (merchantNo, body) => gateway.checkout(merchantNo, body).envelope);
+    answer(
+      gateway,
+      'checkout',
+      request,
+      response,
+      (merchantNo, body) => gateway.checkout(merchantNo, body).envelope,
+    );
   });
   router.post('/v1/vexora/queryPayInResult', json, (request, response) => {
     answer(gateway, 'query', request, response, (merchantNo, body) => gateway.query(merchantNo, body));
@@ -77,7 +83,8 @@ function send(response: Response, status: number, body: GatewayEnvelope | string
   if (response.destroyed || response.headersSent) return;
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   response.writeHead(status, {
-    'content-type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8',
+    'content-type':
+      typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
   });
   response.end(text);

@@ -28,9 +28,12 @@ export interface KhqrInput {
  * characters of its ASCII "ans" set) or a value longer than the two-digit length allows.
  */
 export function encodeKhqr(input: KhqrInput): string {
-  if (!/^\d{4}$/.test(input.merchantCategoryCode)) throw new RangeError('merchant category code must be 4 digits');
+  if (!/^\d{4}$/.test(input.merchantCategoryCode))
+    throw new RangeError('merchant category code must be 4 digits');
   if (!/^\d+(?:\.\d+)?$/.test(input.amount) || input.amount.length > 13) {
-    throw new RangeError(`amount "${input.amount}" is not an EMVCo amount (decimal text, at most 13 characters)`);
+    throw new RangeError(
+      `amount "${input.amount}" is not an EMVCo amount (decimal text, at most 13 characters)`,
+    );
   }
   const account = [
     field('00', input.accountId),

@@ -60,7 +60,9 @@ describe('NotificationScheduler', () => {
     expect(offsets).toEqual([0, 2, 7, 17, 47, 3_647, 14_447, 25_247, 36_047]);
     expect(item.state).toBe('gave-up');
     expect(item.attempts).toHaveLength(9);
-    expect(item.attempts.every((attempt) => attempt.outcome === 'rejected' && attempt.httpStatus === 500)).toBe(true);
+    expect(
+      item.attempts.every((attempt) => attempt.outcome === 'rejected' && attempt.httpStatus === 500),
+    ).toBe(true);
     expect(instance.activeCount).toBe(0);
   });
 
@@ -91,7 +93,12 @@ describe('NotificationScheduler', () => {
     await clock.advance(DAY);
     expect(calls).toHaveLength(4);
     expect(item.state).toBe('delivered');
-    expect(item.attempts.map((attempt) => attempt.outcome)).toEqual(['rejected', 'rejected', 'rejected', 'ok']);
+    expect(item.attempts.map((attempt) => attempt.outcome)).toEqual([
+      'rejected',
+      'rejected',
+      'rejected',
+      'ok',
+    ]);
     expect(item.attempts[0]?.detail).toBe('ok');
     expect(acknowledged).toEqual([item]);
     expect(JSON.parse(calls[0]?.body ?? '')).toEqual(item.payload);

@@ -149,7 +149,10 @@ export class NotificationScheduler {
     const { tradeNo, status } = delivery.payload;
     if (attempt.outcome === 'ok') {
       delivery.state = 'delivered';
-      logger?.debug({ tradeNo, status, kind: delivery.kind, attempts: delivery.attempts.length }, 'notification acknowledged');
+      logger?.debug(
+        { tradeNo, status, kind: delivery.kind, attempts: delivery.attempts.length },
+        'notification acknowledged',
+      );
       this.#options.onAcknowledged?.(delivery);
       return;
     }
@@ -158,7 +161,13 @@ export class NotificationScheduler {
     if (delay === undefined) {
       delivery.state = 'gave-up';
       logger?.warn(
-        { tradeNo, status, kind: delivery.kind, attempts: delivery.attempts.length, outcome: attempt.outcome },
+        {
+          tradeNo,
+          status,
+          kind: delivery.kind,
+          attempts: delivery.attempts.length,
+          outcome: attempt.outcome,
+        },
         'notification not acknowledged; giving up',
       );
       return;

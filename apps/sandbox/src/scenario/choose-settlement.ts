@@ -6,7 +6,10 @@ export type Settlement = 'paid' | 'partial' | 'failed' | 'silent';
 const SETTLEMENTS: readonly Settlement[] = ['paid', 'partial', 'failed', 'silent'];
 
 /** Picks an auto-settlement outcome by its weight (weights are normalised by their sum). */
-export function chooseSettlement(autoSettle: NonNullable<Scenario['autoSettle']>, random: Random): Settlement {
+export function chooseSettlement(
+  autoSettle: NonNullable<Scenario['autoSettle']>,
+  random: Random,
+): Settlement {
   const total = SETTLEMENTS.reduce((sum, outcome) => sum + autoSettle[outcome], 0);
   const draw = random() * total;
   let threshold = 0;

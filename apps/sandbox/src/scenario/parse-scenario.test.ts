@@ -60,7 +60,9 @@ describe('parseScenario', () => {
   test('refuses fault rates adding up to more than 1', () => {
     expect(parseScenario({ faults: { http500: 0.6, reset: 0.6 } })).toEqual({
       ok: false,
-      issues: ['faults: the fault rates (http500, code5000, timeout, reset, lostResponse) must add up to at most 1'],
+      issues: [
+        'faults: the fault rates (http500, code5000, timeout, reset, lostResponse) must add up to at most 1',
+      ],
     });
   });
 });

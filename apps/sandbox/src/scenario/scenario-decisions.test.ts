@@ -39,8 +39,9 @@ describe('createSeededRandom', () => {
 });
 
 describe('chooseFault', () => {
-  const faults = scenario({ faults: { reset: 0.1, timeout: 0.1, http500: 0.1, code5000: 0.1, lostResponse: 0.1 } })
-    .faults;
+  const faults = scenario({
+    faults: { reset: 0.1, timeout: 0.1, http500: 0.1, code5000: 0.1, lostResponse: 0.1 },
+  }).faults;
 
   test('maps one draw to one fault, in a fixed order', () => {
     expect(chooseFault(faults, 'checkout', draws(0.05))).toBe('reset');
@@ -76,7 +77,9 @@ describe('chooseSettlement', () => {
   });
 
   test('follows the ratios over many orders with a seeded source', () => {
-    const settle = scenario({ autoSettle: { paid: 0.7, partial: 0.1, failed: 0.1, silent: 0.1 } }).autoSettle!;
+    const settle = scenario({
+      autoSettle: { paid: 0.7, partial: 0.1, failed: 0.1, silent: 0.1 },
+    }).autoSettle!;
     const random = createSeededRandom(99);
     const counts = { paid: 0, partial: 0, failed: 0, silent: 0 };
     for (let i = 0; i < 10_000; i += 1) counts[chooseSettlement(settle, random)] += 1;

@@ -34,7 +34,7 @@ export function buildCheckoutBody(
     remark: 'order-42',
     ...overrides,
   };
-  return signFields(fields, secret) as Record<string, unknown> & { tradeNo: string; sign: string };
+  return signFields(fields, secret);
 }
 
 /** A signed query body. */

@@ -5,9 +5,9 @@ export interface FakeClock extends Clock {
    * Moves time forward by `ms`, running each timer that falls due, in due order, and letting
    * the promise chains each one starts settle before the next (fakes answer with promises).
    */
-  advance(ms: number): Promise<void>;
+  advance: (ms: number) => Promise<void>;
   /** Timers not yet run. */
-  pendingCount(): number;
+  pendingCount: () => number;
 }
 
 /** A clock for unit tests: time moves only when the test says so; nothing sleeps. */

@@ -12,7 +12,11 @@ export interface TestSandbox extends RunningSandbox {
     merchantNo?: string,
   ): Promise<{ status: number; body: GatewayAnswer }>;
   /** A request to the admin API (`/_sandbox/...`), JSON in and out. */
-  admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }>;
+  admin(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: Record<string, unknown> }>;
 }
 
 export interface GatewayAnswer {
@@ -38,7 +42,11 @@ export async function startTestSandbox(
     SANDBOX_NOTIFY_TIME_SCALE: '0.001',
     ...env,
   });
-  const sandbox = await startSandbox(config, createLogger({ service: 'sandbox', level: 'silent' }), overrides);
+  const sandbox = await startSandbox(
+    config,
+    createLogger({ service: 'sandbox', level: 'silent' }),
+    overrides,
+  );
   const url = `http://127.0.0.1:${sandbox.port}`;
   return {
     ...sandbox,

@@ -1,0 +1,1157 @@
+// npm run bench:api: throughput and latency of the merchant API (apps/api) on this machine.
+//
+// Runs the real api from source as a child process against a throwaway, migrated database on the
+// development PostgreSQL server (started the way `npm start` does when it is not running), then
+//   A. single creates (POST /v1/checkouts) at fixed arrival rates, paced open-loop;
+//   A+ the same endpoint closed-loop (autocannon), to find the saturation throughput;
+//   B. batch ingest (POST /v1/checkouts/batch, 1,000 items) at concurrency 1, 2, 4;
+//   C. idempotent replays of one key, paced and closed-loop.
+// It prints figures and compares them with the targets; it exits non-zero only when it cannot run.
+// See docs/benchmarks.md.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Agent, request as httpRequest } from 'node:http';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DEFAULT_SANDBOX_ACCOUNTS } from '@vexora-checkout/contracts';
+import { createPrismaClient, type PrismaClient } from '@vexora-checkout/db';
+import { createApiKey } from '../apps/api/src/auth/manage-api-keys.js';
+import {
+  findFreePort,
+  getDevServicesStatus,
+  resolveDevServicesLayout,
+  startDevServices,
+  stopDevServices,
+} from '../packages/dev-services/src/index.js';
+import { devConfig, repoRoot } from './dev-config.js';
+
+const require = createRequire(import.meta.url);
+const say = (message: string) => console.log(`[bench] ${message}`);
+
+// ---------------------------------------------------------------------------------------------
+// Settings (all optional). The api's own variables (API_DATABASE_POOL_SIZE, …) pass through.
+
+const numberList = (value: string | undefined, fallback: number[]) =>
+  value
+    ? value
+        .split(',')
+        .map((part) => Number(part.trim()))
+        .filter((part) => Number.isFinite(part) && part > 0)
+    : fallback;
+const positive = (value: string | undefined, fallback: number) => {
+  const parsed = Number(value);
+  return value !== undefined && Number.isFinite(parsed) && parsed > 0 ? parsed : fallback;
+};
+
+const settings = {
+  rates: numberList(process.env.BENCH_RATES, [100, 300, 600]),
+  rateSeconds: positive(process.env.BENCH_RATE_SECONDS, 15),
+  saturationSeconds: positive(process.env.BENCH_SATURATION_SECONDS, 6),
+  saturationConnections: positive(process.env.BENCH_SATURATION_CONNECTIONS, 16),
+  batches: positive(process.env.BENCH_BATCHES, 20),
+  batchSize: positive(process.env.BENCH_BATCH_SIZE, 1_000),
+  batchConcurrency: numberList(process.env.BENCH_BATCH_CONCURRENCY, [1, 2, 4]),
+  replaySeconds: positive(process.env.BENCH_REPLAY_SECONDS, 5),
+  /** Which of A (paced creates), A+ (closed-loop creates), B (batches), C (replays) to run. */
+  scenarios: (process.env.BENCH_SCENARIOS ?? 'A,A+,B,C').split(',').map((part) => part.trim().toUpperCase()),
+  apiLogLevel: process.env.BENCH_API_LOG_LEVEL ?? 'warn',
+  apiPoolSize: process.env.API_DATABASE_POOL_SIZE,
+  /** When set, the api runs with --cpu-prof and writes its profile here at exit. */
+  cpuProfileDir: process.env.BENCH_CPU_PROF_DIR,
+};
+
+const TARGETS = { singleRate: 300, singleP99Ms: 25, batchIntentsPerSecond: 10_000 };
+const REQUEST_TIMEOUT_MS = 10_000;
+/** The paced generator's cap on requests waiting for an answer; beyond it, due requests are shed. */
+const MAX_IN_FLIGHT = 500;
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank] ?? Number.NaN;
+}
+
+interface Latency {
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+function summarise(values: number[]): Latency {
+  const sorted = [...values].sort((a, b) => a - b);
+  return {
+    p50: percentile(sorted, 50),
+    p90: percentile(sorted, 90),
+    p99: percentile(sorted, 99),
+    max: sorted.at(-1) ?? Number.NaN,
+  };
+}
+
+const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : 'n/a');
+const int = (value: number) => (Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : 'n/a');
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) =>
+        column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0),
+      )
+      .join('  ');
+  return [line(header), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)].join('\n');
+}
+
+const isSuccess = (outcome: string) => outcome.startsWith('2');
+
+/** The non-2xx answers, as " (409 idempotency_in_flight×13, …)". */
+function describeStatuses(statuses: Map<string, number>): string {
+  const parts = [...statuses]
+    .filter(([outcome]) => !isSuccess(outcome))
+    .map(([outcome, n]) => `${outcome}×${n}`);
+  return parts.length === 0 ? '' : ` (${parts.join(', ')})`;
+}
+
+/** The `code` of a problem+json answer (RFC 9457 with our `code` member), or "?". */
+function problemCode(body: string): string {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    const code =
+      typeof parsed === 'object' && parsed !== null ? (parsed as { code?: unknown }).code : undefined;
+    return typeof code === 'string' ? code : '?';
+  } catch {
+    return '?';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// CPU accounting (Linux /proc; "n/a" elsewhere): who used the two cores during a scenario.
+
+const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on every Linux we run on
+
+function processTicks(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]); // utime + stime
+  } catch {
+    return undefined;
+  }
+}
+
+function machineTicks(): { busy: number; total: number } | undefined {
+  try {
+    const first = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+    const values = first.trim().split(/\s+/).slice(1, 9).map(Number);
+    const total = values.reduce((sum, value) => sum + value, 0);
+    const idle = (values[3] ?? 0) + (values[4] ?? 0);
+    return { busy: total - idle, total };
+  } catch {
+    return undefined;
+  }
+}
+
+interface CpuSnapshot {
+  at: number;
+  machine: { busy: number; total: number } | undefined;
+  api: number | undefined;
+  postgres: Map<number, number>;
+  self: NodeJS.CpuUsage;
+}
+
+/** Percent of one core, per consumer: 200 % is both cores of a 2-core machine. */
+interface CpuShare {
+  api: number;
+  postgres: number;
+  bench: number;
+  machine: number;
+}
+
+class CpuMeter {
+  constructor(
+    private readonly admin: PrismaClient,
+    private readonly database: string,
+    private readonly apiPid: number,
+  ) {}
+
+  /** Backends serving the bench database, plus the WAL writer that flushes their commits. */
+  private async postgresPids(): Promise<number[]> {
+    const rows = await this.admin.$queryRawUnsafe<{ pid: number }[]>(
+      `SELECT pid FROM pg_stat_activity WHERE datname = $1 OR backend_type = 'walwriter'`,
+      this.database,
+    );
+    return rows.map((row) => Number(row.pid));
+  }
+
+  /**
+   * Waits until no backend of the bench database is working or inside a transaction: a scenario
+   * that overloaded the api leaves requests behind (their clients gave up; the api did not), and
+   * they must not run into the next scenario.
+   */
+  async drain(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let quiet = 0;
+    while (quiet < 3 && Date.now() < deadline) {
+      const [row] = await this.admin.$queryRawUnsafe<{ busy: bigint }[]>(
+        `SELECT count(*) AS busy FROM pg_stat_activity
+         WHERE datname = $1 AND state IN ('active', 'idle in transaction')`,
+        this.database,
+      );
+      quiet = Number(row?.busy ?? 0) === 0 ? quiet + 1 : 0;
+      await sleep(100);
+    }
+  }
+
+  async snapshot(): Promise<CpuSnapshot> {
+    const postgres = new Map<number, number>();
+    for (const pid of await this.postgresPids()) {
+      const ticks = processTicks(pid);
+      if (ticks !== undefined) postgres.set(pid, ticks);
+    }
+    return {
+      at: performance.now(),
+      machine: machineTicks(),
+      api: processTicks(this.apiPid),
+      postgres,
+      self: process.cpuUsage(),
+    };
+  }
+
+  async since(start: CpuSnapshot): Promise<CpuShare | undefined> {
+    const end = await this.snapshot();
+    if (!start.machine || !end.machine || start.api === undefined || end.api === undefined) return undefined;
+    const seconds = (end.at - start.at) / 1000;
+    const share = (ticks: number) => (ticks / CLOCK_TICKS_PER_SECOND / seconds) * 100;
+    let postgresTicks = 0;
+    for (const [pid, ticks] of end.postgres) postgresTicks += ticks - (start.postgres.get(pid) ?? 0);
+    const self = process.cpuUsage(start.self);
+    const machineTotal = end.machine.total - start.machine.total;
+    return {
+      api: share(end.api - start.api),
+      postgres: share(postgresTicks),
+      bench: ((self.user + self.system) / 1e6 / seconds) * 100,
+      machine:
+        machineTotal > 0
+          ? ((end.machine.busy - start.machine.busy) / machineTotal) * os.availableParallelism() * 100
+          : Number.NaN,
+    };
+  }
+}
+
+/**
+ * Who used the CPU, plus the api's CPU time per unit of work (`perSecond` units per second):
+ * unlike latency, that figure barely moves when other processes share the machine.
+ */
+function cpuText(cpu: CpuShare | undefined, perSecond: number, unit: 'request' | 'intent'): string {
+  if (!cpu) return 'n/a (needs Linux /proc)';
+  const others = Math.max(0, cpu.machine - cpu.api - cpu.postgres - cpu.bench);
+  const perUnit =
+    unit === 'request'
+      ? `${((cpu.api * 10) / perSecond).toFixed(2)} ms`
+      : `${((cpu.api * 10_000) / perSecond).toFixed(0)} µs`;
+  return (
+    `api ${cpu.api.toFixed(0)}% (${perUnit} CPU per ${unit}), postgres ${cpu.postgres.toFixed(0)}%, ` +
+    `bench ${cpu.bench.toFixed(0)}%, other processes ${others.toFixed(0)}% ` +
+    `(machine busy ${cpu.machine.toFixed(0)}% of ${os.availableParallelism() * 100}%)`
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP: node:http with keep-alive; one socket per in-flight request, never a queue in the client.
+
+interface HttpAnswer {
+  status: number; // 0: connection error or timeout
+  body: string;
+  timedOut: boolean;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+function post(
+  agent: Agent,
+  port: number,
+  path: string,
+  headers: Record<string, string>,
+  body: string,
+): Promise<HttpAnswer> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = (answer: HttpAnswer) => {
+      if (!settled) {
+        settled = true;
+        resolve(answer);
+      }
+    };
+    const request = httpRequest(
+      {
+        agent,
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'POST',
+        headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          finish({
+            status: response.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString('utf8'),
+            timedOut: false,
+            headers: response.headers,
+          }),
+        );
+        response.on('error', () => finish({ status: 0, body: '', timedOut: false, headers: {} }));
+      },
+    );
+    request.setTimeout(REQUEST_TIMEOUT_MS, () => {
+      finish({ status: 0, body: '', timedOut: true, headers: {} });
+      request.destroy();
+    });
+    request.on('error', () => finish({ status: 0, body: '', timedOut: false, headers: {} }));
+    request.end(body);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Request bodies
+
+const runId = randomBytes(4).toString('hex');
+
+function checkout(n: number, prefix: string) {
+  return {
+    amount: `${(n % 900) + 1}.${String(n % 100).padStart(2, '0')}`,
+    currency: 'USD',
+    merchantReference: `${prefix}-${runId}-${n}`,
+    payer: { firstName: 'Sok', lastName: 'Dara', mobile: '012345678', email: 'sok@example.com' },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenario runners
+
+interface PacedResult {
+  label: string;
+  rate: number;
+  seconds: number;
+  /** Requests due in the run: rate × seconds. */
+  due: number;
+  sent: number;
+  /** Due but not sent, because MAX_IN_FLIGHT requests were already waiting: failures too. */
+  shed: number;
+  ok: number;
+  /** Answers by status, with the problem's `code` for errors ("409 idempotency_in_flight"). */
+  statuses: Map<string, number>;
+  errors: number;
+  timeouts: number;
+  achieved: number;
+  /** From the moment the request was written to the last byte of the answer. */
+  service: Latency;
+  /** From the moment the request was due: includes any lag of this generator. */
+  fromSchedule: Latency;
+  maxInFlight: number;
+  cpu: CpuShare | undefined;
+}
+
+/**
+ * Open-loop load at a fixed arrival rate: request i is sent at start + i/rate whatever the answers
+ * do, so a slow server meets more concurrent requests instead of fewer (no coordinated omission).
+ */
+async function runPaced(options: {
+  label: string;
+  port: number;
+  rate: number;
+  seconds: number;
+  meter: CpuMeter;
+  next: (n: number) => { path: string; headers: Record<string, string>; body: string };
+  accept?: (answer: HttpAnswer) => boolean;
+}): Promise<PacedResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 1_024 });
+  const total = Math.max(1, Math.round(options.rate * options.seconds));
+  const interval = 1000 / options.rate;
+  const service: number[] = [];
+  const fromSchedule: number[] = [];
+  const statuses = new Map<string, number>();
+  let ok = 0;
+  let errors = 0;
+  let timeouts = 0;
+  let inFlight = 0;
+  let maxInFlight = 0;
+  let lastEnd = 0;
+  const pending: Promise<void>[] = [];
+  await options.meter.drain();
+  const cpuStart = await options.meter.snapshot();
+  const start = performance.now() + 2;
+
+  let next = 0;
+  let sent = 0;
+  let shed = 0;
+  while (next < total) {
+    const due = Math.min(total, Math.floor((performance.now() - start) / interval) + 1);
+    while (next < due) {
+      const n = next++;
+      const scheduled = start + n * interval;
+      if (inFlight >= MAX_IN_FLIGHT) {
+        shed += 1;
+        continue;
+      }
+      const { path, headers, body } = options.next(n);
+      sent += 1;
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      const written = performance.now();
+      pending.push(
+        post(agent, options.port, path, headers, body).then((answer) => {
+          const end = performance.now();
+          inFlight -= 1;
+          lastEnd = Math.max(lastEnd, end);
+          if (answer.status === 0) {
+            if (answer.timedOut) timeouts += 1;
+            else errors += 1;
+            return;
+          }
+          const outcome =
+            answer.status >= 300 ? `${answer.status} ${problemCode(answer.body)}` : String(answer.status);
+          statuses.set(outcome, (statuses.get(outcome) ?? 0) + 1);
+          if (answer.status >= 200 && answer.status < 300 && (options.accept?.(answer) ?? true)) ok += 1;
+          service.push(end - written);
+          fromSchedule.push(end - scheduled);
+        }),
+      );
+    }
+    const wait = start + next * interval - performance.now();
+    await sleep(Math.max(0, wait));
+  }
+  await Promise.all(pending);
+  const cpu = await options.meter.since(cpuStart);
+  agent.destroy();
+  return {
+    label: options.label,
+    rate: options.rate,
+    seconds: options.seconds,
+    due: total,
+    sent,
+    shed,
+    ok,
+    statuses,
+    errors,
+    timeouts,
+    achieved: ok / ((lastEnd - start) / 1000),
+    service: summarise(service),
+    fromSchedule: summarise(fromSchedule),
+    maxInFlight,
+    cpu,
+  };
+}
+
+/** The subset of autocannon's API used here (the package ships no types). */
+interface AutocannonRequest {
+  method?: string;
+  path?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  setupRequest?: (request: AutocannonRequest) => AutocannonRequest;
+}
+interface AutocannonResult {
+  duration: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  '2xx': number;
+  statusCodeStats: Record<string, { count: number }>;
+  latency: { p50: number; p90: number; p99: number; max: number; average: number };
+  requests: { average: number; total: number };
+}
+type Autocannon = (options: {
+  url: string;
+  connections: number;
+  duration: number;
+  timeout: number;
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  requests?: AutocannonRequest[];
+}) => Promise<AutocannonResult>;
+const autocannon = require('autocannon') as Autocannon;
+
+interface ClosedLoopResult {
+  label: string;
+  connections: number;
+  perSecond: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  latency: Latency;
+  cpu: CpuShare | undefined;
+}
+
+/** As fast as `connections` keep-alive clients can go, each waiting for its answer (autocannon). */
+async function runClosedLoop(options: {
+  label: string;
+  url: string;
+  connections: number;
+  seconds: number;
+  meter: CpuMeter;
+  headers: Record<string, string>;
+  body: string;
+  setupRequest?: (request: AutocannonRequest) => AutocannonRequest;
+}): Promise<ClosedLoopResult> {
+  await options.meter.drain();
+  const cpuStart = await options.meter.snapshot();
+  const result = await autocannon({
+    url: options.url,
+    connections: options.connections,
+    duration: options.seconds,
+    timeout: REQUEST_TIMEOUT_MS / 1000,
+    method: 'POST',
+    headers: options.headers,
+    body: options.body,
+    ...(options.setupRequest ? { requests: [{ setupRequest: options.setupRequest }] } : {}),
+  });
+  const cpu = await options.meter.since(cpuStart);
+  return {
+    label: options.label,
+    connections: options.connections,
+    perSecond: result['2xx'] / result.duration,
+    ok: result['2xx'],
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    latency: {
+      p50: result.latency.p50,
+      p90: result.latency.p90,
+      p99: result.latency.p99,
+      max: result.latency.max,
+    },
+    cpu,
+  };
+}
+
+interface BatchResult {
+  concurrency: number;
+  batches: number;
+  created: number;
+  failedBatches: number;
+  notCreated: number;
+  /** Why batches failed or items were not created ("409 idempotency_in_flight" → count). */
+  reasons: Map<string, number>;
+  seconds: number;
+  intentsPerSecond: number;
+  latency: Latency;
+  cpu: CpuShare | undefined;
+}
+
+async function runBatches(options: {
+  label: string;
+  port: number;
+  headers: Record<string, string>;
+  concurrency: number;
+  batches: number;
+  size: number;
+  meter: CpuMeter;
+}): Promise<BatchResult> {
+  const prefix = `batch-${options.label}`;
+  // Bodies are built before the clock starts: the generator's JSON work is not the api's.
+  const bodies = Array.from({ length: options.batches }, (_unused, batch) =>
+    JSON.stringify({
+      items: Array.from({ length: options.size }, (_item, index) => {
+        const n = batch * options.size + index;
+        return { idempotencyKey: `${prefix}-${runId}-${n}`, checkout: checkout(n, prefix) };
+      }),
+    }),
+  );
+  const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
+  const latencies: number[] = [];
+  let created = 0;
+  let notCreated = 0;
+  let failedBatches = 0;
+  const reasons = new Map<string, number>();
+  const tally = (reason: string, n = 1) => reasons.set(reason, (reasons.get(reason) ?? 0) + n);
+  let nextBatch = 0;
+  await options.meter.drain();
+  const cpuStart = await options.meter.snapshot();
+  const start = performance.now();
+  const worker = async () => {
+    for (let batch = nextBatch++; batch < bodies.length; batch = nextBatch++) {
+      const sentAt = performance.now();
+      const answer = await post(
+        agent,
+        options.port,
+        '/v1/checkouts/batch',
+        options.headers,
+        bodies[batch] ?? '',
+      );
+      latencies.push(performance.now() - sentAt);
+      if (answer.status !== 200) {
+        failedBatches += 1;
+        tally(
+          answer.status === 0
+            ? answer.timedOut
+              ? 'timeout'
+              : 'error'
+            : `batch ${answer.status} ${problemCode(answer.body)}`,
+        );
+        continue;
+      }
+      const { results } = JSON.parse(answer.body) as {
+        results: { outcome: string; status: number; body?: { code?: string }; problem?: { code?: string } }[];
+      };
+      for (const result of results) {
+        if (result.outcome === 'created') {
+          created += 1;
+          continue;
+        }
+        notCreated += 1;
+        tally(`${result.outcome} ${result.status} ${result.problem?.code ?? result.body?.code ?? ''}`.trim());
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency }, worker));
+  const seconds = (performance.now() - start) / 1000;
+  const cpu = await options.meter.since(cpuStart);
+  agent.destroy();
+  return {
+    concurrency: options.concurrency,
+    batches: options.batches,
+    created,
+    failedBatches,
+    notCreated,
+    reasons,
+    seconds,
+    intentsPerSecond: created / seconds,
+    latency: summarise(latencies),
+    cpu,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Setup and teardown
+
+interface ApiProcess {
+  child: ChildProcess;
+  port: number;
+  /** Lines the api logged at warn or above (the accounts notice excepted). */
+  problems: string[];
+  exited: Promise<number | null>;
+}
+
+async function startApi(databaseUrl: string): Promise<ApiProcess> {
+  const port = await findFreePort();
+  const nodeArgs = ['--conditions=@vexora-checkout/source', '--import', require.resolve('tsx')];
+  if (settings.cpuProfileDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${settings.cpuProfileDir}`);
+  // Only what the api needs, plus PATH: the developer's VEXORA_* settings must not change the run.
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: devConfig.redisUrl,
+    API_HOST: '127.0.0.1',
+    API_PORT: String(port),
+    LOG_LEVEL: settings.apiLogLevel,
+  };
+  if (settings.apiPoolSize) env.API_DATABASE_POOL_SIZE = settings.apiPoolSize;
+  const child = spawn(process.execPath, [...nodeArgs, 'apps/api/src/main.ts'], {
+    cwd: repoRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const problems: string[] = [];
+  for (const stream of [child.stdout, child.stderr]) {
+    let pending = '';
+    stream.on('data', (chunk: Buffer) => {
+      const lines = (pending + chunk.toString()).split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        if (line.trim() === '' || line.includes('using the sandbox development accounts')) continue;
+        const level = /"level":(\d+)/.exec(line)?.[1];
+        if (level === undefined || Number(level) >= 40) problems.push(line);
+      }
+    });
+  }
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) {
+      throw new Error(`the api exited (${child.exitCode}) before listening:\n${problems.join('\n')}`);
+    }
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/healthz`, {
+        signal: AbortSignal.timeout(1_000),
+      });
+      if (response.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`the api did not answer /healthz on port ${port} within 60 s`);
+    await sleep(100);
+  }
+  return { child, port, problems, exited };
+}
+
+async function stopApi(api: ApiProcess): Promise<void> {
+  if (api.child.exitCode !== null || api.child.signalCode !== null) return;
+  api.child.kill('SIGTERM');
+  const killed = await Promise.race([api.exited.then(() => false), sleep(20_000).then(() => true)]);
+  if (killed) api.child.kill('SIGKILL');
+}
+
+function runMigrations(databaseUrl: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [require.resolve('tsx/cli'), 'packages/db/src/cli/db.ts', 'migrate'],
+      {
+        cwd: repoRoot,
+        env: { ...process.env, DATABASE_URL: databaseUrl },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`migration failed (exit ${code}):\n${output}`)),
+    );
+  });
+}
+
+function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+async function canConnect(url: string): Promise<boolean> {
+  const probe = createPrismaClient({ databaseUrl: url, poolSize: 1, applicationName: 'vexora-bench' });
+  try {
+    await Promise.race([
+      probe.$queryRawUnsafe('SELECT 1'),
+      sleep(5_000).then(() => Promise.reject(new Error('timeout'))),
+    ]);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await probe.$disconnect();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main
+
+const cleanups: { name: string; run: () => Promise<void> }[] = [];
+let cleaningUp: Promise<void> | undefined;
+function cleanUp(): Promise<void> {
+  cleaningUp ??= (async () => {
+    for (const { name, run } of cleanups.reverse()) {
+      try {
+        await run();
+      } catch (error) {
+        say(`cleanup "${name}" failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  })();
+  return cleaningUp;
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    say(`${signal}: cleaning up`);
+    void cleanUp().then(() => process.exit(130));
+  });
+}
+
+interface MachineFacts {
+  node: string;
+  cpus: string;
+  postgres: string;
+  settings: Record<string, string>;
+  loadBefore: string;
+}
+
+async function setUp() {
+  const adminUrl = withDatabase(devConfig.databaseUrl, 'postgres');
+  if (!(await canConnect(adminUrl))) {
+    const layout = resolveDevServicesLayout(repoRoot, devConfig.databaseUrl, devConfig.redisUrl);
+    if (!layout.postgres.managed) throw new Error(`cannot connect to PostgreSQL at ${layout.postgres.host}`);
+    const options = {
+      mode: devConfig.servicesMode,
+      postgresBinDir: devConfig.postgresBinDir,
+      path: devConfig.path,
+      log: (message: string) => say(message),
+    };
+    const before = await getDevServicesStatus(layout, options);
+    say('PostgreSQL is not running: starting the development services');
+    await startDevServices(layout, options);
+    if (!before.postgres && !before.redis) {
+      cleanups.push({ name: 'stop services', run: () => stopDevServices(layout, options) });
+    } else {
+      say('Redis was already running, so the services are left running at the end');
+    }
+    if (!(await canConnect(adminUrl))) throw new Error('PostgreSQL started but does not accept connections');
+  }
+
+  const admin = createPrismaClient({ databaseUrl: adminUrl, poolSize: 2, applicationName: 'vexora-bench' });
+  cleanups.push({ name: 'close admin connection', run: () => admin.$disconnect() });
+  const database = `vexora_bench_${runId}`;
+  await admin.$executeRawUnsafe(`CREATE DATABASE "${database}"`);
+  cleanups.push({
+    name: `drop ${database}`,
+    run: async () => {
+      await admin.$executeRawUnsafe(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+      say(`dropped ${database}`);
+    },
+  });
+  const databaseUrl = withDatabase(devConfig.databaseUrl, database);
+  say(`created ${database}; migrating`);
+  await runMigrations(databaseUrl);
+
+  const prisma = createPrismaClient({ databaseUrl, poolSize: 1, applicationName: 'vexora-bench' });
+  const { key } = await createApiKey(prisma, {
+    name: 'bench',
+    clientId: 'bench',
+    accountIds: DEFAULT_SANDBOX_ACCOUNTS.map((account) => account.id),
+    knownAccountIds: DEFAULT_SANDBOX_ACCOUNTS.map((account) => account.id),
+  }).finally(() => prisma.$disconnect());
+
+  const show = async (name: string) =>
+    (await admin.$queryRawUnsafe<Record<string, string>[]>(`SHOW ${name}`))[0]?.[name] ?? '?';
+  const settingNames = [
+    'fsync',
+    'synchronous_commit',
+    'wal_sync_method',
+    'shared_buffers',
+    'max_connections',
+  ];
+  const postgresSettings: Record<string, string> = {};
+  for (const name of settingNames) postgresSettings[name] = await show(name);
+  const cpus = os.cpus();
+  const facts: MachineFacts = {
+    node: process.version,
+    cpus: `${os.availableParallelism()} × ${cpus[0]?.model.trim() ?? 'unknown'}`,
+    postgres: (await show('server_version')).split(' ')[0] ?? '?',
+    settings: postgresSettings,
+    loadBefore: os
+      .loadavg()
+      .map((load) => load.toFixed(2))
+      .join(' '),
+  };
+
+  say(`starting the api (LOG_LEVEL=${settings.apiLogLevel}, pool ${settings.apiPoolSize ?? 'default (20)'})`);
+  const api = await startApi(databaseUrl);
+  cleanups.push({ name: 'stop the api', run: () => stopApi(api) });
+  return { admin, database, key, api, facts };
+}
+
+/** A setupRequest hook giving every request its own Idempotency-Key and merchantReference. */
+function uniqueCreates(prefix: string): (request: AutocannonRequest) => AutocannonRequest {
+  let n = 0;
+  return (request) => {
+    n += 1;
+    return {
+      ...request,
+      headers: { ...request.headers, 'idempotency-key': `${prefix}-${runId}-${n}` },
+      body: JSON.stringify(checkout(n, prefix)),
+    };
+  };
+}
+
+const nonSuccess = (statuses: Map<string, number>) =>
+  [...statuses].filter(([outcome]) => !isSuccess(outcome)).reduce((sum, [, n]) => sum + n, 0);
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const { admin, database, key, api, facts } = await setUp();
+  const meter = new CpuMeter(admin, database, api.child.pid ?? 0);
+  const url = `http://127.0.0.1:${api.port}`;
+  const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+  const run = (scenario: string) => settings.scenarios.includes(scenario);
+  say(`api on ${url} (pid ${api.child.pid ?? '?'}); scenarios ${settings.scenarios.join(', ')}`);
+
+  // Warm-up, not reported: JIT, the api's connection pool, PostgreSQL's caches.
+  say('warming up (4 s)');
+  await runClosedLoop({
+    label: 'warm-up',
+    url: `${url}/v1/checkouts`,
+    connections: 8,
+    seconds: 4,
+    meter,
+    headers,
+    body: '{}',
+    setupRequest: uniqueCreates('warm'),
+  });
+  if (run('B')) {
+    await runBatches({
+      label: 'warm',
+      port: api.port,
+      headers,
+      concurrency: 1,
+      batches: 2,
+      size: settings.batchSize,
+      meter,
+    });
+  }
+
+  // A. Single creates at fixed arrival rates.
+  const paced: PacedResult[] = [];
+  for (const rate of run('A') ? settings.rates : []) {
+    say(`A: single creates at ${rate} req/s for ${settings.rateSeconds} s`);
+    paced.push(
+      await runPaced({
+        label: `create @ ${rate}/s`,
+        port: api.port,
+        rate,
+        seconds: settings.rateSeconds,
+        meter,
+        next: (n) => ({
+          path: '/v1/checkouts',
+          headers: { ...headers, 'idempotency-key': `single-${rate}-${runId}-${n}` },
+          body: JSON.stringify(checkout(n, `single-${rate}`)),
+        }),
+      }),
+    );
+  }
+
+  // A+. Saturation: closed loop, unique keys.
+  const closed: ClosedLoopResult[] = [];
+  if (run('A+')) {
+    say(
+      `A+: single creates closed-loop, ${settings.saturationConnections} connections, ${settings.saturationSeconds} s`,
+    );
+    closed.push(
+      await runClosedLoop({
+        label: `create, closed loop ×${settings.saturationConnections}`,
+        url: `${url}/v1/checkouts`,
+        connections: settings.saturationConnections,
+        seconds: settings.saturationSeconds,
+        meter,
+        headers,
+        body: '{}',
+        setupRequest: uniqueCreates('saturation'),
+      }),
+    );
+  }
+
+  // B. Batch ingest.
+  const batches: BatchResult[] = [];
+  for (const concurrency of run('B') ? settings.batchConcurrency : []) {
+    say(`B: ${settings.batches} batches of ${settings.batchSize}, concurrency ${concurrency}`);
+    batches.push(
+      await runBatches({
+        label: `c${concurrency}`,
+        port: api.port,
+        headers,
+        concurrency,
+        batches: settings.batches,
+        size: settings.batchSize,
+        meter,
+      }),
+    );
+  }
+
+  // C. Idempotent replays of one key: paced at the highest rate of A, then closed-loop.
+  if (run('C')) {
+    const replayHeaders = { ...headers, 'idempotency-key': `replay-${runId}` };
+    const replayBody = JSON.stringify(checkout(0, 'replay'));
+    const first = await post(new Agent(), api.port, '/v1/checkouts', replayHeaders, replayBody);
+    if (first.status !== 202)
+      throw new Error(`replay setup: expected 202, got ${first.status}: ${first.body}`);
+    const rate = Math.max(...settings.rates);
+    say(`C: replays of one key at ${rate} req/s for ${settings.replaySeconds} s, then closed-loop`);
+    paced.push(
+      await runPaced({
+        label: `replay @ ${rate}/s`,
+        port: api.port,
+        rate,
+        seconds: settings.replaySeconds,
+        meter,
+        next: () => ({ path: '/v1/checkouts', headers: replayHeaders, body: replayBody }),
+        accept: (answer) => answer.headers['idempotent-replayed'] === 'true',
+      }),
+    );
+    closed.push(
+      await runClosedLoop({
+        label: `replay, closed loop ×${settings.saturationConnections}`,
+        url: `${url}/v1/checkouts`,
+        connections: settings.saturationConnections,
+        seconds: settings.replaySeconds,
+        meter,
+        headers: replayHeaders,
+        body: replayBody,
+      }),
+    );
+  }
+
+  // Report.
+  console.log('\nMachine');
+  console.log(`  node ${facts.node}, ${facts.cpus}, load average before ${facts.loadBefore}`);
+  const pgSettings = Object.entries(facts.settings).map(([name, value]) => `${name}=${value}`);
+  console.log(`  PostgreSQL ${facts.postgres}: ${pgSettings.join(', ')}`);
+  console.log(
+    `  api: LOG_LEVEL=${settings.apiLogLevel}, API_DATABASE_POOL_SIZE=${settings.apiPoolSize ?? '20 (default)'}`,
+  );
+
+  if (paced.length > 0) {
+    console.log('\nPaced open-loop (latency in ms from the request written to the last byte of the answer)');
+    console.log(
+      table(
+        [
+          'scenario',
+          'due',
+          'ok',
+          'ok/s',
+          'p50',
+          'p90',
+          'p99',
+          'max',
+          'p99 from due',
+          'non-2xx',
+          'errors',
+          'timeouts',
+          'shed',
+          'max in flight',
+        ],
+        paced.map((r) => [
+          r.label,
+          int(r.due),
+          int(r.ok),
+          int(r.achieved),
+          ms(r.service.p50),
+          ms(r.service.p90),
+          ms(r.service.p99),
+          ms(r.service.max),
+          ms(r.fromSchedule.p99),
+          `${int(nonSuccess(r.statuses))}${describeStatuses(r.statuses)}`,
+          int(r.errors),
+          int(r.timeouts),
+          int(r.shed),
+          int(r.maxInFlight),
+        ]),
+      ),
+    );
+    for (const r of paced) console.log(`  CPU during ${r.label}: ${cpuText(r.cpu, r.achieved, 'request')}`);
+  }
+
+  if (closed.length > 0) {
+    console.log('\nClosed loop, autocannon (latency in ms)');
+    console.log(
+      table(
+        ['scenario', 'ok', 'ok/s', 'p50', 'p90', 'p99', 'max', 'non-2xx', 'errors', 'timeouts'],
+        closed.map((r) => [
+          r.label,
+          int(r.ok),
+          int(r.perSecond),
+          ms(r.latency.p50),
+          ms(r.latency.p90),
+          ms(r.latency.p99),
+          ms(r.latency.max),
+          int(r.non2xx),
+          int(r.errors),
+          int(r.timeouts),
+        ]),
+      ),
+    );
+    for (const r of closed) console.log(`  CPU during ${r.label}: ${cpuText(r.cpu, r.perSecond, 'request')}`);
+  }
+
+  if (batches.length > 0) {
+    console.log(
+      `\nBatch ingest (${settings.batches} × ${settings.batchSize} items; latency per batch in ms)`,
+    );
+    console.log(
+      table(
+        [
+          'concurrency',
+          'created',
+          'seconds',
+          'intents/s',
+          'p50',
+          'p99',
+          'max',
+          'failed batches',
+          'not created',
+        ],
+        batches.map((r) => [
+          String(r.concurrency),
+          int(r.created),
+          r.seconds.toFixed(2),
+          int(r.intentsPerSecond),
+          ms(r.latency.p50),
+          ms(r.latency.p99),
+          ms(r.latency.max),
+          int(r.failedBatches),
+          `${int(r.notCreated)}${describeStatuses(r.reasons)}`,
+        ]),
+      ),
+    );
+    for (const r of batches) {
+      console.log(
+        `  CPU during concurrency ${r.concurrency}: ${cpuText(r.cpu, r.intentsPerSecond, 'intent')}`,
+      );
+    }
+  }
+
+  const atTarget = paced.find((r) => r.label === `create @ ${TARGETS.singleRate}/s`);
+  const bestBatch = batches.reduce<BatchResult | undefined>(
+    (best, r) => (!best || r.intentsPerSecond > best.intentsPerSecond ? r : best),
+    undefined,
+  );
+  const rows: string[][] = [
+    [
+      `single create p99 ≤ ${TARGETS.singleP99Ms} ms at ${TARGETS.singleRate} req/s`,
+      atTarget ? `p99 ${ms(atTarget.service.p99)} ms, ${int(atTarget.achieved)} ok/s` : 'not run',
+      atTarget
+        ? atTarget.service.p99 <= TARGETS.singleP99Ms && atTarget.ok === atTarget.due
+          ? 'met'
+          : 'MISSED'
+        : '',
+    ],
+    [
+      `batch ingest ≥ ${int(TARGETS.batchIntentsPerSecond)} intents/s`,
+      bestBatch ? `${int(bestBatch.intentsPerSecond)}/s at concurrency ${bestBatch.concurrency}` : 'not run',
+      bestBatch ? (bestBatch.intentsPerSecond >= TARGETS.batchIntentsPerSecond ? 'met' : 'MISSED') : '',
+    ],
+    ...closed.map((r) => [r.label, `${int(r.perSecond)} ok/s, p99 ${ms(r.latency.p99)} ms`, '']),
+  ];
+  console.log('\nSummary');
+  console.log(table(['target / scenario', 'measured', 'verdict'], rows));
+
+  const noisy = [...paced, ...closed, ...batches].some(
+    (r) => r.cpu && r.cpu.machine - r.cpu.api - r.cpu.postgres - r.cpu.bench > 25,
+  );
+  if (noisy) {
+    console.log(
+      '\nNOTE: other processes used more than a quarter of a core during some scenarios (see "CPU during"); ' +
+        'those figures understate what this machine can do.',
+    );
+  }
+  if (api.problems.length > 0) {
+    console.log(`\nThe api logged ${api.problems.length} warning/error line(s); the last ones:`);
+    for (const line of api.problems.slice(-5)) console.log(`  ${line.slice(0, 300)}`);
+  }
+  console.log(
+    `\nload average after ${os
+      .loadavg()
+      .map((load) => load.toFixed(2))
+      .join(' ')}; ` + `run took ${((performance.now() - started) / 1000).toFixed(0)} s`,
+  );
+}
+
+let exitCode = 0;
+try {
+  await main();
+} catch (error) {
+  say(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  exitCode = 1;
+} finally {
+  await cleanUp();
+}
+process.exit(exitCode);
