@@ -220,6 +220,29 @@ describe('submitCheckout', () => {
     );
   });
 
+  test('a SUBMITTING left by a dead worker is taken over after the lease, and resolved like UNKNOWN', async () => {
+    const intent = await pendingIntent();
+    await prisma.checkoutIntent.update({
+      where: { id: intent.id },
+      data: { state: 'SUBMITTING', stateChangedAt: new Date() },
+    });
+    // Fresh: another worker may be mid-call. Hands off.
+    expect(await submitCheckout(deps, { intentId: intent.id, generation: 0, lastAttempt: false })).toEqual({
+      kind: 'skipped',
+      state: 'SUBMITTING',
+    });
+    await prisma.checkoutIntent.update({
+      where: { id: intent.id },
+      data: { stateChangedAt: new Date(Date.now() - 120_000) },
+    });
+    vexora.script('/v1/vexora/queryPayInResult', queryNotFound);
+    expect(
+      await submitCheckout(deps, { intentId: intent.id, generation: 0, lastAttempt: false }),
+    ).toMatchObject({ kind: 'awaiting_payment' });
+    expect(sent(intent.tradeNo, '/v1/vexora/queryPayInResult')).toBe(1);
+    expect(sent(intent.tradeNo)).toBe(1);
+  });
+
   test('an account missing from configuration: SUBMIT_FAILED, nothing sent', async () => {
     const intent = await pendingIntent();
     const outcome = await submitCheckout(

@@ -12,6 +12,12 @@ export interface SubmitDeps {
   accounts: readonly VexoraAccount[];
   notifyUrl: string;
   defaultReturnUrl: string;
+  /**
+   * How long an intent may stay SUBMITTING before a job may take it over: a worker that died
+   * mid-call leaves it there, and BullMQ hands the stalled job to another worker. Longer than
+   * any call can take (the gateway deadline), so a live submission is never doubled.
+   */
+  submittingLeaseMs?: number;
   now?: () => Date;
 }
 
@@ -27,7 +33,8 @@ export type SubmitOutcome =
 /**
  * Submits an intent's order to Vexora, exactly once per tradeNo:
  * - only from PENDING or UNKNOWN, for the job's generation (a guarded move to SUBMITTING, so a
- *   duplicate job finds nothing to do);
+ *   duplicate job finds nothing to do), or from a SUBMITTING abandoned longer than the lease by
+ *   a worker that died mid-call (then resolved like UNKNOWN);
  * - from UNKNOWN (an earlier attempt may have reached Vexora), the Query API decides first:
  *   "not found" → send the same tradeNo again (Vexora refuses a duplicate, so this can never
  *   create a second order); found → adopt it; anything else → stay UNKNOWN and try later;
@@ -45,21 +52,29 @@ export async function submitCheckout(
   const claimed = await deps.prisma.$transaction(async (tx) => {
     const before = await tx.checkoutIntent.findUnique({ where: { id: job.intentId } });
     if (!before) return { kind: 'skipped', state: 'MISSING' } as const;
+    const leaseMs = deps.submittingLeaseMs ?? 60_000;
+    const stale =
+      before.state === 'SUBMITTING' && now().getTime() - before.stateChangedAt.getTime() > leaseMs;
     const intent = await transitionIntent(
       tx,
       {
         intentId: job.intentId,
-        from: ['PENDING', 'UNKNOWN'],
+        from: stale ? ['SUBMITTING'] : ['PENDING', 'UNKNOWN'],
         to: 'SUBMITTING',
         generation: job.generation,
         data: { attemptCount: { increment: 1 } },
         actor: 'worker',
-        reason: before.state === 'UNKNOWN' ? 'submit.resolving_unknown' : 'submit.started',
+        reason: stale
+          ? 'submit.taking_over_stalled'
+          : before.state === 'UNKNOWN'
+            ? 'submit.resolving_unknown'
+            : 'submit.started',
       },
       now(),
     );
+    // An abandoned SUBMITTING may have reached Vexora: resolve it like UNKNOWN.
     return intent
-      ? ({ kind: 'claimed', intent, wasUnknown: before.state === 'UNKNOWN' } as const)
+      ? ({ kind: 'claimed', intent, wasUnknown: before.state === 'UNKNOWN' || stale } as const)
       : ({ kind: 'skipped', state: before.state } as const);
   });
   if (claimed.kind === 'skipped') return { kind: 'skipped', state: claimed.state };
