@@ -36,6 +36,8 @@ const workerEnvSchema = z.object({
   SUBMIT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
   SUBMIT_BACKOFF_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(1_000),
   SUBMIT_BACKOFF_MAX_MS: z.coerce.number().int().min(10).max(86_400_000).default(300_000),
+  /** Calls per second to Vexora per merchant account (an account's requestsPerSecond wins); 0: unlimited. */
+  VEXORA_REQUESTS_PER_SECOND: z.coerce.number().min(0).max(10_000).default(100),
   GATEWAY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   GATEWAY_CONNECTIONS: z.coerce.number().int().min(1).max(1_024).default(64),
   WORKER_DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),

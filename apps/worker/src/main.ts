@@ -12,6 +12,8 @@ import { Worker } from 'bullmq';
 import { createRedisConnection } from './create-redis-connection.js';
 import { loadWorkerConfig } from './env.js';
 import { startOutboxRelay } from './outbox/index.js';
+import { createAccountRateLimiter } from './rate-limit/create-account-rate-limiter.js';
+import { rateLimitGateway } from './rate-limit/rate-limit-gateway.js';
 import {
   createSubmitBackoff,
   createSubmitProcessor,
@@ -36,17 +38,25 @@ await runService({
     const redis = createRedisConnection(config.REDIS_URL, 'vexora-worker');
     redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
 
-    // One keep-alive pool per merchant account's gateway.
+    // One keep-alive pool per merchant account's gateway, paced by the account's rate budget
+    // (shared by every worker process through Redis).
+    const limiter = createAccountRateLimiter(redis, {
+      keyPrefix: config.BULLMQ_PREFIX,
+      requestsPerSecond: (accountId) =>
+        config.accounts.find((account) => account.id === accountId)?.requestsPerSecond ??
+        config.VEXORA_REQUESTS_PER_SECOND,
+    });
     const gateways = new Map<string, GatewayClient>();
     const gatewayFor = (account: VexoraAccount): GatewayClient => {
       let client = gateways.get(account.id);
       if (!client) {
-        client = createGatewayClient({
+        const direct = createGatewayClient({
           baseUrl: account.baseUrl ?? config.VEXORA_BASE_URL,
           account,
           timeoutMs: config.GATEWAY_TIMEOUT_MS,
           connections: config.GATEWAY_CONNECTIONS,
         });
+        client = rateLimitGateway(direct, limiter, account.id);
         gateways.set(account.id, client);
       }
       return client;

@@ -21,6 +21,8 @@ export interface VexoraAccount {
   currencies: Currency[];
   channelCode: string;
   wayCode: string;
+  /** Calls per second to Vexora for this account; unset means the deployment's default. */
+  requestsPerSecond?: number;
 }
 
 const accountSchema = z.strictObject({
@@ -38,6 +40,7 @@ const accountSchema = z.strictObject({
     .default([...CURRENCIES]),
   channelCode: z.string().trim().min(1).default('KHQR'),
   wayCode: z.string().trim().min(1).default('KHQR'),
+  requestsPerSecond: z.number().positive('must be positive').max(10_000, 'must be at most 10000').optional(),
 });
 
 /**
