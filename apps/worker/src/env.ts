@@ -38,6 +38,11 @@ const workerEnvSchema = z.object({
   SUBMIT_BACKOFF_MAX_MS: z.coerce.number().int().min(10).max(86_400_000).default(300_000),
   /** Calls per second to Vexora per merchant account (an account's requestsPerSecond wins); 0: unlimited. */
   VEXORA_REQUESTS_PER_SECOND: z.coerce.number().min(0).max(10_000).default(100),
+  /** A SUBMITTING older than this was abandoned by a dead worker and may be taken over. */
+  SUBMITTING_LEASE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
+  /** BullMQ: how long a job's lock lasts without renewal, and how often stalled jobs are looked for. */
+  WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
+  WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   GATEWAY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   GATEWAY_CONNECTIONS: z.coerce.number().int().min(1).max(1_024).default(64),
   WORKER_DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),

@@ -81,11 +81,17 @@ await runService({
         accounts: config.accounts,
         notifyUrl: config.WEBHOOK_PUBLIC_URL,
         defaultReturnUrl: config.DEFAULT_RETURN_URL,
+        submittingLeaseMs: config.SUBMITTING_LEASE_MS,
       }),
       {
         connection: redis,
         prefix: config.BULLMQ_PREFIX,
         concurrency: config.WORKER_CONCURRENCY,
+        // A worker killed mid-job stops renewing its lock; after lockDuration another worker's
+        // stalled check (every stalledInterval) moves the job back to waiting.
+        lockDuration: config.WORKER_LOCK_DURATION_MS,
+        stalledInterval: config.WORKER_STALLED_INTERVAL_MS,
+        maxStalledCount: 10,
         settings: {
           backoffStrategy: createSubmitBackoff({
             baseMs: config.SUBMIT_BACKOFF_BASE_MS,
