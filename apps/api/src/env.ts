@@ -55,14 +55,7 @@ export type ApiConfig = z.output<typeof apiEnvSchema> & {
 /** The api's whole configuration, parsed once at start. */
 export function loadApiConfig(source: Record<string, string | undefined> = process.env): ApiConfig {
   const accounts = parseVexoraAccounts(source);
-  let config: z.output<typeof apiEnvSchema>;
-  try {
-    config = parseEnv('api', apiEnvSchema, source);
-  } catch (error) {
-    if (error instanceof ConfigError && !accounts.ok)
-      throw new ConfigError('api', [...error.issues, ...accounts.issues]);
-    throw error;
-  }
-  if (!accounts.ok) throw new ConfigError('api', accounts.issues);
+  const config = parseEnv('api', apiEnvSchema, source, accounts.ok ? [] : accounts.issues);
+  if (!accounts.ok) throw new ConfigError('api', accounts.issues); // unreachable: parseEnv threw
   return { ...config, accounts: accounts.accounts, usingDefaultAccounts: accounts.usingDefaults };
 }

@@ -56,14 +56,7 @@ export type WorkerConfig = z.output<typeof workerEnvSchema> & {
 /** The worker's whole configuration, parsed once at start. */
 export function loadWorkerConfig(source: Record<string, string | undefined> = process.env): WorkerConfig {
   const accounts = parseVexoraAccounts(source);
-  let config: z.output<typeof workerEnvSchema>;
-  try {
-    config = parseEnv('worker', workerEnvSchema, source);
-  } catch (error) {
-    if (error instanceof ConfigError && !accounts.ok)
-      throw new ConfigError('worker', [...error.issues, ...accounts.issues]);
-    throw error;
-  }
-  if (!accounts.ok) throw new ConfigError('worker', accounts.issues);
+  const config = parseEnv('worker', workerEnvSchema, source, accounts.ok ? [] : accounts.issues);
+  if (!accounts.ok) throw new ConfigError('worker', accounts.issues); // unreachable: parseEnv threw
   return { ...config, accounts: accounts.accounts, usingDefaultAccounts: accounts.usingDefaults };
 }

@@ -16,3 +16,4 @@ export { checkHealth, type HealthCheck, type HealthReport } from './check-health
 export { runService, type RunningService, type RunServiceOptions } from './run-service.js';
 export { loadConfigOrExit } from './load-config-or-exit.js';
 export { createHealthListener } from './create-health-listener.js';
+export { escapeHtml } from './escape-html.js';

@@ -83,3 +83,14 @@ describe('listenEnvShape', () => {
     );
   });
 });
+
+describe('parseEnv with other parsers', () => {
+  it("reports another parser's problems with its own, in one error", () => {
+    const attempt = () =>
+      parseEnv('api', schema, { DATABASE_URL: 'x', REDIS_URL: 'redis://h' }, ['VEXORA_ACCOUNTS: bad']);
+    expect(attempt).toThrow(/DATABASE_URL: must be a URL[\s\S]*VEXORA_ACCOUNTS: bad/);
+    expect(() =>
+      parseEnv('api', schema, { DATABASE_URL: 'postgres://h/d', REDIS_URL: 'redis://h' }, ['X: bad']),
+    ).toThrow(/X: bad/);
+  });
+});

@@ -19,14 +19,18 @@ export function parseEnv<Schema extends z.ZodType>(
   service: string,
   schema: Schema,
   source: Record<string, string | undefined>,
+  /** Problems found by other parsers of the same environment, reported in the same error. */
+  otherIssues: readonly string[] = [],
 ): z.output<Schema> {
   const result = schema.safeParse(source);
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => {
-    const name = issue.path.map(String).join('.') || '(environment)';
-    return `${name}: ${issue.message}`;
-  });
-  throw new ConfigError(service, issues);
+  const issues = result.success
+    ? []
+    : result.error.issues.map((issue) => {
+        const name = issue.path.map(String).join('.') || '(environment)';
+        return `${name}: ${issue.message}`;
+      });
+  if (result.success && otherIssues.length === 0) return result.data;
+  throw new ConfigError(service, [...issues, ...otherIssues]);
 }
 
 /** A TCP port, given as a decimal string in the environment; 0 lets the kernel pick a free one. */

@@ -1,5 +1,5 @@
 import { SCHEMA_REF_PREFIX } from './convert-zod-schemas.js';
-import { escapeHtml } from './escape-html.js';
+import { escapeHtml } from '@vexora-checkout/runtime';
 import type { JsonSchema } from './openapi-document.js';
 
 export interface SchemaSummary {

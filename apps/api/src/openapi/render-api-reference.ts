@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { buildCurlExample } from './build-curl-example.js';
 import { describeSchema } from './describe-schema.js';
-import { escapeHtml } from './escape-html.js';
+import { escapeHtml } from '@vexora-checkout/runtime';
 import {
   HTTP_METHODS,
   type Header,

@@ -1,4 +1,4 @@
-import { escapeHtml } from './escape-html.js';
+import { escapeHtml } from '@vexora-checkout/runtime';
 
 /** Inline markup of one line of escaped text: `code`, **strong**, *emphasis*. */
 function renderInline(text: string): string {

@@ -1,6 +1,6 @@
 import { SCHEMA_REF_PREFIX } from './convert-zod-schemas.js';
 import { describeSchema } from './describe-schema.js';
-import { escapeHtml } from './escape-html.js';
+import { escapeHtml } from '@vexora-checkout/runtime';
 import type { JsonSchema } from './openapi-document.js';
 import { renderDescription } from './render-description.js';
 

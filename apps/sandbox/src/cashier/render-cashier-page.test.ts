@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { OrderDescription } from '../gateway/describe-order.js';
-import { escapeHtml } from './escape-html.js';
+import { escapeHtml } from '@vexora-checkout/runtime';
 import { renderCashierPage } from './render-cashier-page.js';
 
 const order = {

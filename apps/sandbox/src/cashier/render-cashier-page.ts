@@ -1,5 +1,5 @@
 import type { OrderDescription } from '../gateway/describe-order.js';
-import { escapeHtml } from './escape-html.js';
+import { escapeHtml } from '@vexora-checkout/runtime';
 
 export interface CashierView {
   order: OrderDescription;

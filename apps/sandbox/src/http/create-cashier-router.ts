@@ -1,6 +1,6 @@
 import type { Logger } from '@vexora-checkout/runtime';
 import express, { type Request, type Response, type Router } from 'express';
-import { escapeHtml } from '../cashier/escape-html.js';
+import { escapeHtml } from '@vexora-checkout/runtime';
 import { renderCashierPage } from '../cashier/render-cashier-page.js';
 import { renderQrSvg } from '../cashier/render-qr-svg.js';
 import type { SandboxGateway, SettleRequest } from '../gateway/sandbox-gateway.js';

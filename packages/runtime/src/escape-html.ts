@@ -7,9 +7,8 @@ const ENTITIES: Record<string, string> = {
 };
 
 /**
- * Text made safe for HTML element content and quoted attribute values. Every string the
- * reference page interpolates passes through here: the document is ours, but its descriptions
- * quote user-facing text, and one unescaped `<` would be an injection the day that changes.
+ * Text made safe for HTML element content and quoted attribute values. Every server-rendered
+ * page (the API reference, the sandbox cashier) passes each interpolated value through here.
  */
 export function escapeHtml(value: unknown): string {
   return String(value).replace(/[&<>"']/g, (character) => ENTITIES[character] ?? character);
