@@ -14,39 +14,58 @@ import { z } from 'zod';
 const httpUrl = (example: string) =>
   z.url({ protocol: /^https?$/, error: `must be an http(s) URL such as ${example}` });
 
-const workerEnvSchema = z.object({
-  DATABASE_URL: databaseUrlSchema.default(DEFAULT_DATABASE_URL),
-  REDIS_URL: redisUrlSchema.default(DEFAULT_REDIS_URL),
-  ...listenEnvShape('WORKER_HEALTH', 4300),
-  LOG_LEVEL: logLevelSchema,
-  /** Gateway base URL for accounts that name none; the sandbox by default. */
-  VEXORA_BASE_URL: httpUrl('https://api.vexora.example').default('http://127.0.0.1:4100'),
-  /** Our webhook as Vexora reaches it: sent as every order's notifyUrl. */
-  WEBHOOK_PUBLIC_URL: httpUrl('https://pay.merchant.example/vexora/notify').default(
-    'http://127.0.0.1:4200/vexora/notify',
-  ),
-  /** Where the payer returns after paying, for intents that name no returnUrl. */
-  DEFAULT_RETURN_URL: httpUrl('https://shop.example/checkout/done').default('http://127.0.0.1:4000/return'),
-  /** Key prefix of every BullMQ queue in Redis. */
-  BULLMQ_PREFIX: z
-    .string()
-    .regex(/^[a-z0-9_-]{1,32}$/, 'must be 1-32 lowercase letters, digits, "-" or "_"')
-    .default('vexora'),
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(50),
-  SUBMIT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
-  SUBMIT_BACKOFF_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(1_000),
-  SUBMIT_BACKOFF_MAX_MS: z.coerce.number().int().min(10).max(86_400_000).default(300_000),
-  /** Calls per second to Vexora per merchant account (an account's requestsPerSecond wins); 0: unlimited. */
-  VEXORA_REQUESTS_PER_SECOND: z.coerce.number().min(0).max(10_000).default(100),
-  /** A SUBMITTING older than this was abandoned by a dead worker and may be taken over. */
-  SUBMITTING_LEASE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
-  /** BullMQ: how long a job's lock lasts without renewal, and how often stalled jobs are looked for. */
-  WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
-  WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
-  GATEWAY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
-  GATEWAY_CONNECTIONS: z.coerce.number().int().min(1).max(1_024).default(64),
-  WORKER_DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
-});
+const workerEnvSchema = z
+  .object({
+    DATABASE_URL: databaseUrlSchema.default(DEFAULT_DATABASE_URL),
+    REDIS_URL: redisUrlSchema.default(DEFAULT_REDIS_URL),
+    ...listenEnvShape('WORKER_HEALTH', 4300),
+    LOG_LEVEL: logLevelSchema,
+    /** Gateway base URL for accounts that name none; the sandbox by default. */
+    VEXORA_BASE_URL: httpUrl('https://api.vexora.example').default('http://127.0.0.1:4100'),
+    /** Our webhook as Vexora reaches it: sent as every order's notifyUrl. */
+    WEBHOOK_PUBLIC_URL: httpUrl('https://pay.merchant.example/vexora/notify').default(
+      'http://127.0.0.1:4200/vexora/notify',
+    ),
+    /** Where the payer returns after paying, for intents that name no returnUrl. */
+    DEFAULT_RETURN_URL: httpUrl('https://shop.example/checkout/done').default('http://127.0.0.1:4000/return'),
+    /** Key prefix of every BullMQ queue in Redis. */
+    BULLMQ_PREFIX: z
+      .string()
+      .regex(/^[a-z0-9_-]{1,32}$/, 'must be 1-32 lowercase letters, digits, "-" or "_"')
+      .default('vexora'),
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(50),
+    SUBMIT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
+    SUBMIT_BACKOFF_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(1_000),
+    SUBMIT_BACKOFF_MAX_MS: z.coerce.number().int().min(10).max(86_400_000).default(300_000),
+    /** Calls per second to Vexora per merchant account (an account's requestsPerSecond wins); 0: unlimited. */
+    VEXORA_REQUESTS_PER_SECOND: z.coerce.number().min(0).max(10_000).default(100),
+    /** A SUBMITTING older than this was abandoned by a dead worker and may be taken over. */
+    SUBMITTING_LEASE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
+    /** BullMQ: how long a job's lock lasts without renewal, and how often stalled jobs are looked for. */
+    WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
+    WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
+    SWEEP_INTERVAL_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
+    SWEEP_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(500),
+    /** A PENDING intent older than this without a live job is republished (e.g. Redis lost its data). */
+    SWEEP_ORPHAN_GRACE_MS: z.coerce.number().int().min(10_000).default(120_000),
+    /** An UNKNOWN intent older than this gets a submit job again (which asks the Query API first). */
+    SWEEP_UNKNOWN_AFTER_MS: z.coerce.number().int().min(10_000).default(120_000),
+    /** When AWAITING_PAYMENT intents are polled, in ms after entering the state, comma-separated. */
+    SWEEP_POLL_SCHEDULE_MS: z
+      .string()
+      .regex(/^\d+(,\d+)*$/, 'must be comma-separated milliseconds, e.g. 300000,3600000')
+      .default('300000,3600000,21600000')
+      .transform((value) => value.split(',').map(Number)),
+    /** Without a final status this long after the link was issued, an intent becomes EXPIRED. */
+    PAYMENT_WINDOW_MS: z.coerce.number().int().min(600_000).default(86_400_000),
+    GATEWAY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    GATEWAY_CONNECTIONS: z.coerce.number().int().min(1).max(1_024).default(64),
+    WORKER_DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+  })
+  .refine((env) => env.SUBMITTING_LEASE_MS > 2 * env.GATEWAY_TIMEOUT_MS, {
+    path: ['SUBMITTING_LEASE_MS'],
+    message: 'must be more than twice GATEWAY_TIMEOUT_MS: a live call must never look abandoned',
+  });
 
 export type WorkerConfig = z.output<typeof workerEnvSchema> & {
   accounts: VexoraAccount[];

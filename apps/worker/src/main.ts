@@ -12,6 +12,7 @@ import { Worker } from 'bullmq';
 import { createRedisConnection } from './create-redis-connection.js';
 import { loadWorkerConfig } from './env.js';
 import { startOutboxRelay } from './outbox/index.js';
+import { createSweepProcessor, createSweepQueue, scheduleSweeps, SWEEP_QUEUE } from './sweeps/index.js';
 import { createAccountRateLimiter } from './rate-limit/create-account-rate-limiter.js';
 import { rateLimitGateway } from './rate-limit/rate-limit-gateway.js';
 import {
@@ -105,6 +106,34 @@ await runService({
       if (error.name !== 'RetryLaterError') logger.error({ err: error, jobId: job?.id }, 'submit job failed');
     });
 
+    const sweepQueue = createSweepQueue({ connection: redis, prefix: config.BULLMQ_PREFIX });
+    sweepQueue.on('error', (error) => logger.warn({ err: error }, 'sweeps queue error'));
+    // One scheduler id for every worker process: several workers upsert the same schedule.
+    await scheduleSweeps(sweepQueue, config.SWEEP_INTERVAL_MS);
+    const sweepWorker = new Worker(
+      SWEEP_QUEUE,
+      createSweepProcessor({
+        prisma,
+        submitQueue,
+        redis,
+        keyPrefix: config.BULLMQ_PREFIX,
+        gatewayFor,
+        accounts: config.accounts,
+        logger: logger.child({ component: 'sweeps' }),
+        options: {
+          batchSize: config.SWEEP_BATCH_SIZE,
+          orphanGraceMs: config.SWEEP_ORPHAN_GRACE_MS,
+          unknownAfterMs: config.SWEEP_UNKNOWN_AFTER_MS,
+          pollScheduleMs: config.SWEEP_POLL_SCHEDULE_MS,
+          paymentWindowMs: config.PAYMENT_WINDOW_MS,
+          pollClaimTtlMs: config.GATEWAY_TIMEOUT_MS * 2 + 10_000,
+        },
+      }),
+      { connection: redis, prefix: config.BULLMQ_PREFIX, concurrency: 1 },
+    );
+    sweepWorker.on('error', (error) => logger.warn({ err: error }, 'sweeps worker error'));
+    sweepWorker.on('failed', (job, error) => logger.error({ err: error, jobId: job?.id }, 'sweep failed'));
+
     // The worker has no public HTTP surface; this listener exists for orchestrators' probes.
     const health = createHealthListener('worker', {
       database: async () => {
@@ -130,8 +159,9 @@ await runService({
         await http.close();
         // Stop publishing, then let active jobs finish (BullMQ waits for them), then release.
         await relay.stop();
+        await sweepWorker.close();
         await submitWorker.close();
-        await submitQueue.close();
+        await Promise.all([submitQueue.close(), sweepQueue.close()]);
         await Promise.all([...gateways.values()].map((client) => client.close()));
         await redis.quit();
         await prisma.$disconnect();
