@@ -108,8 +108,15 @@ await runService({
 
     const sweepQueue = createSweepQueue({ connection: redis, prefix: config.BULLMQ_PREFIX });
     sweepQueue.on('error', (error) => logger.warn({ err: error }, 'sweeps queue error'));
-    // One scheduler id for every worker process: several workers upsert the same schedule.
+    // One scheduler id for every worker process: several workers upsert the same schedule. It is
+    // upserted again every interval, so a Redis that lost its data gets it back.
     await scheduleSweeps(sweepQueue, config.SWEEP_INTERVAL_MS);
+    const rescheduler = setInterval(() => {
+      scheduleSweeps(sweepQueue, config.SWEEP_INTERVAL_MS).catch((error: unknown) =>
+        logger.warn({ err: error }, 'could not upsert the sweep schedule'),
+      );
+    }, config.SWEEP_INTERVAL_MS);
+    rescheduler.unref();
     const sweepWorker = new Worker(
       SWEEP_QUEUE,
       createSweepProcessor({
@@ -126,6 +133,7 @@ await runService({
           unknownAfterMs: config.SWEEP_UNKNOWN_AFTER_MS,
           pollScheduleMs: config.SWEEP_POLL_SCHEDULE_MS,
           paymentWindowMs: config.PAYMENT_WINDOW_MS,
+          submittingLeaseMs: config.SUBMITTING_LEASE_MS,
           pollClaimTtlMs: config.GATEWAY_TIMEOUT_MS * 2 + 10_000,
         },
       }),
@@ -158,6 +166,7 @@ await runService({
       stop: async () => {
         await http.close();
         // Stop publishing, then let active jobs finish (BullMQ waits for them), then release.
+        clearInterval(rescheduler);
         await relay.stop();
         await sweepWorker.close();
         await submitWorker.close();

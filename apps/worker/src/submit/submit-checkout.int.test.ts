@@ -226,11 +226,15 @@ describe('submitCheckout', () => {
       where: { id: intent.id },
       data: { state: 'SUBMITTING', stateChangedAt: new Date() },
     });
-    // Fresh: another worker may be mid-call. Hands off.
-    expect(await submitCheckout(deps, { intentId: intent.id, generation: 0, lastAttempt: false })).toEqual({
+    // Fresh: another worker may be mid-call. Come back when the lease ends; on the last attempt, let go.
+    const early = await submitCheckout(deps, { intentId: intent.id, generation: 0, lastAttempt: false });
+    expect(early).toMatchObject({ kind: 'retry', state: 'SUBMITTING' });
+    expect(early.kind === 'retry' ? early.retryAfterMs : 0).toBeGreaterThan(50_000);
+    expect(await submitCheckout(deps, { intentId: intent.id, generation: 0, lastAttempt: true })).toEqual({
       kind: 'skipped',
       state: 'SUBMITTING',
     });
+    expect(sent(intent.tradeNo)).toBe(0);
     await prisma.checkoutIntent.update({
       where: { id: intent.id },
       data: { stateChangedAt: new Date(Date.now() - 120_000) },

@@ -27,7 +27,7 @@ export type SubmitOutcome =
   | { kind: 'awaiting_payment'; linkAvailable: boolean }
   | { kind: 'rejected'; code: string }
   /** No definite answer yet; the job should run again (after `retryAfterMs` at least). */
-  | { kind: 'retry'; state: 'PENDING' | 'UNKNOWN'; retryAfterMs?: number }
+  | { kind: 'retry'; state: 'PENDING' | 'UNKNOWN' | 'SUBMITTING'; retryAfterMs?: number }
   | { kind: 'submit_failed' };
 
 /**
@@ -73,11 +73,22 @@ export async function submitCheckout(
       now(),
     );
     // An abandoned SUBMITTING may have reached Vexora: resolve it like UNKNOWN.
-    return intent
-      ? ({ kind: 'claimed', intent, wasUnknown: before.state === 'UNKNOWN' || stale } as const)
-      : ({ kind: 'skipped', state: before.state } as const);
+    if (intent) return { kind: 'claimed', intent, wasUnknown: before.state === 'UNKNOWN' || stale } as const;
+    if (before.state === 'SUBMITTING' && before.submissionGeneration === job.generation) {
+      // Inside the lease: another worker may be mid-call, or died mid-call (a stalled job is back
+      // early). Come back when the lease ends rather than give the intent up.
+      const leftMs = leaseMs - (now().getTime() - before.stateChangedAt.getTime());
+      return { kind: 'wait', retryAfterMs: Math.max(leftMs, 0) + 100 } as const;
+    }
+    return { kind: 'skipped', state: before.state } as const;
   });
   if (claimed.kind === 'skipped') return { kind: 'skipped', state: claimed.state };
+  if (claimed.kind === 'wait') {
+    // On its last attempt the job lets go; the sweep hands the intent back after the lease.
+    return job.lastAttempt
+      ? { kind: 'skipped', state: 'SUBMITTING' }
+      : { kind: 'retry', state: 'SUBMITTING', retryAfterMs: claimed.retryAfterMs };
+  }
   const { intent } = claimed;
 
   const account = deps.accounts.find((candidate) => candidate.id === intent.accountId);

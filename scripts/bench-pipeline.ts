@@ -1,0 +1,1027 @@
+// npm run bench:pipeline: end-to-end throughput of the submission pipeline on this machine.
+//
+// Starts PostgreSQL and Redis the way `npm start` does when they are not running, creates a
+// throwaway migrated database and a unique BullMQ prefix, runs the sandbox (fixed latency), the
+// api and the worker(s) from source as child processes, then creates intents through the API
+// (POST /v1/checkouts/batch) at a steady rate for a fixed duration, open-loop. When every intent
+// has settled it reads the database: end-to-end checkouts per second and time-to-link per intent
+// (checkout_intent.created_at → the AWAITING_PAYMENT status_history row), split into its stages.
+// As a reference it measures bare BullMQ on the same Redis (addBulk + a no-op Worker, concurrency
+// 50). It cleans up everything it started. See docs/benchmarks.md, "Pipeline".
+//
+//   npm run bench:pipeline -- --duration 15          # a quick run
+//   npm run bench:pipeline -- --rate 1000 --duration 60 --concurrency 100 --workers 1
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Agent, request as httpRequest } from 'node:http';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { DEFAULT_SANDBOX_ACCOUNTS } from '@vexora-checkout/contracts';
+import { createPrismaClient, type PrismaClient } from '@vexora-checkout/db';
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { createApiKey } from '../apps/api/src/auth/manage-api-keys.js';
+import {
+  findFreePort,
+  getDevServicesStatus,
+  resolveDevServicesLayout,
+  startDevServices,
+  stopDevServices,
+} from '../packages/dev-services/src/index.js';
+import { devConfig, repoRoot } from './dev-config.js';
+
+const require = createRequire(import.meta.url);
+const say = (message: string) => console.log(`[bench] ${message}`);
+
+// ---------------------------------------------------------------------------------------------
+// Settings
+
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '60' },
+    rate: { type: 'string', default: '1000' },
+    'batch-size': { type: 'string', default: '100' },
+    latency: { type: 'string', default: '20' },
+    concurrency: { type: 'string', default: '50' },
+    workers: { type: 'string', default: '1' },
+    warmup: { type: 'string', default: '5' },
+    'drain-timeout': { type: 'string', default: '600' },
+    'noop-jobs': { type: 'string', default: '20000' },
+    help: { type: 'boolean', default: false },
+  },
+  allowPositionals: false,
+});
+
+if (args.help) {
+  console.log(`npm run bench:pipeline -- [options]
+  --duration S        seconds of steady load (default 60)
+  --rate N            intents created per second (default 1000; the target)
+  --batch-size N      items per POST /v1/checkouts/batch (default 100)
+  --latency MS        sandbox latency per gateway call (default 20)
+  --concurrency N     WORKER_CONCURRENCY of each worker process (default 50)
+  --workers N         worker processes (default 1)
+  --warmup S          seconds of load at half the rate before measuring (default 5; 0: none)
+  --drain-timeout S   how long to wait for the backlog after the load (default 600)
+  --noop-jobs N       jobs of the bare BullMQ reference (default 20000; 0: skip)
+Passed through to the apps when set: API_DATABASE_POOL_SIZE, WORKER_DATABASE_POOL_SIZE,
+GATEWAY_CONNECTIONS. DATABASE_URL and REDIS_URL name the servers (default: the dev services).
+BENCH_CPU_PROF_DIR=dir runs every app with --cpu-prof (profiles written there at the end).`);
+  process.exit(0);
+}
+
+function positiveNumber(name: string, raw: string | undefined, allowZero = false): number {
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
+    console.error(`--${name} must be a ${allowZero ? 'non-negative' : 'positive'} number, got ${raw}`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const settings = {
+  durationS: positiveNumber('duration', args.duration),
+  rate: positiveNumber('rate', args.rate),
+  batchSize: Math.round(positiveNumber('batch-size', args['batch-size'])),
+  latencyMs: positiveNumber('latency', args.latency, true),
+  concurrency: Math.round(positiveNumber('concurrency', args.concurrency)),
+  workers: Math.round(positiveNumber('workers', args.workers)),
+  warmupS: positiveNumber('warmup', args.warmup, true),
+  drainTimeoutS: positiveNumber('drain-timeout', args['drain-timeout']),
+  noopJobs: Math.round(positiveNumber('noop-jobs', args['noop-jobs'], true)),
+};
+const passThrough: Record<string, string> = {};
+for (const name of ['API_DATABASE_POOL_SIZE', 'WORKER_DATABASE_POOL_SIZE', 'GATEWAY_CONNECTIONS']) {
+  const value = process.env[name];
+  if (value) passThrough[name] = value;
+}
+
+/** When set, every app runs with --cpu-prof and writes its profile there when it stops. */
+const cpuProfileDir = process.env.BENCH_CPU_PROF_DIR;
+
+const TARGET = { checkoutsPerSecond: 1_000, p99TimeToLinkMs: 1_000 };
+const REQUEST_TIMEOUT_MS = 30_000;
+/** The paced generator's cap on batches waiting for an answer; beyond it, due batches are shed. */
+const MAX_BATCHES_IN_FLIGHT = 64;
+const runId = randomBytes(4).toString('hex');
+const bullmqPrefix = `bench-${runId}`;
+
+// ---------------------------------------------------------------------------------------------
+// Cleanup: every start pushes its undo; they run in reverse on exit, error or Ctrl-C.
+
+const cleanups: { name: string; run: () => Promise<void> }[] = [];
+let cleaningUp: Promise<void> | undefined;
+function cleanUp(): Promise<void> {
+  cleaningUp ??= (async () => {
+    for (const { name, run } of cleanups.reverse()) {
+      try {
+        await run();
+      } catch (error) {
+        say(`cleanup "${name}" failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  })();
+  return cleaningUp;
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    say(`${signal}: cleaning up`);
+    void cleanUp().then(() => process.exit(130));
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Child processes
+
+interface AppProcess {
+  name: string;
+  child: ChildProcess;
+  port: number;
+  /** Lines logged at warn or above (the development-accounts notice excepted). */
+  problems: string[];
+  exited: Promise<number | null>;
+}
+
+async function startApp(
+  name: string,
+  entry: string,
+  env: Record<string, string>,
+  port: number,
+  healthPath: string,
+): Promise<AppProcess> {
+  const nodeArgs = ['--conditions=@vexora-checkout/source', '--import', require.resolve('tsx')];
+  if (cpuProfileDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`);
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, entry],
+    // Only what the app needs, plus PATH: the developer's settings must not change the run.
+    { cwd: repoRoot, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const problems: string[] = [];
+  for (const stream of [child.stdout, child.stderr]) {
+    let pending = '';
+    stream.on('data', (chunk: Buffer) => {
+      const lines = (pending + chunk.toString()).split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        if (line.trim() === '' || /development (accounts|merchants)/.test(line)) continue;
+        const level = /"level":"?(\w+)"?/.exec(line)?.[1];
+        if (level === undefined || ['warn', 'error', 'fatal', '40', '50', '60'].includes(level))
+          problems.push(line);
+      }
+    });
+  }
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const app: AppProcess = { name, child, port, problems, exited };
+  cleanups.push({ name: `stop ${name}`, run: () => stopApp(app) });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) {
+      throw new Error(`${name} exited (${child.exitCode}) before answering:\n${problems.join('\n')}`);
+    }
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}${healthPath}`, {
+        signal: AbortSignal.timeout(1_000),
+      });
+      if (response.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${name} did not answer ${healthPath} within 60 s`);
+    await sleep(100);
+  }
+  return app;
+}
+
+async function stopApp(app: AppProcess): Promise<void> {
+  if (app.child.exitCode !== null || app.child.signalCode !== null) return;
+  app.child.kill('SIGTERM');
+  const late = await Promise.race([app.exited.then(() => false), sleep(20_000).then(() => true)]);
+  if (late) {
+    say(`${app.name} did not stop within 20 s: SIGKILL`);
+    app.child.kill('SIGKILL');
+    await app.exited;
+  }
+}
+
+function runMigrations(databaseUrl: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [require.resolve('tsx/cli'), 'packages/db/src/cli/db.ts', 'migrate'],
+      {
+        cwd: repoRoot,
+        env: { ...process.env, DATABASE_URL: databaseUrl },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`migration failed (exit ${code}):\n${output}`)),
+    );
+  });
+}
+
+function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+async function canConnectPostgres(url: string): Promise<boolean> {
+  const probe = createPrismaClient({ databaseUrl: url, poolSize: 1, applicationName: 'vexora-bench' });
+  try {
+    await Promise.race([
+      probe.$queryRawUnsafe('SELECT 1'),
+      sleep(5_000).then(() => Promise.reject(new Error('timeout'))),
+    ]);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await probe.$disconnect();
+  }
+}
+
+async function canConnectRedis(url: string): Promise<boolean> {
+  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 2_000 });
+  probe.on('error', () => undefined);
+  try {
+    await probe.connect();
+    await probe.ping();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    probe.disconnect();
+  }
+}
+
+/** Deletes every key under a BullMQ prefix (SCAN + UNLINK; other prefixes are left alone). */
+async function deletePrefix(redis: Redis, prefix: string): Promise<number> {
+  let cursor = '0';
+  let deleted = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) deleted += await redis.unlink(...keys);
+  } while (cursor !== '0');
+  return deleted;
+}
+
+// ---------------------------------------------------------------------------------------------
+// CPU accounting (Linux /proc; "n/a" elsewhere): who used the cores during the measured run.
+
+const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on every Linux we run on
+
+function processTicks(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]); // utime + stime
+  } catch {
+    return undefined;
+  }
+}
+
+function machineTicks(): { busy: number; total: number } | undefined {
+  try {
+    const first = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+    const values = first.trim().split(/\s+/).slice(1, 9).map(Number);
+    const total = values.reduce((sum, value) => sum + value, 0);
+    const idle = (values[3] ?? 0) + (values[4] ?? 0);
+    return { busy: total - idle, total };
+  } catch {
+    return undefined;
+  }
+}
+
+interface CpuSnapshot {
+  at: number;
+  machine: { busy: number; total: number } | undefined;
+  processes: Map<string, number>;
+  postgres: Map<number, number>;
+  self: NodeJS.CpuUsage;
+}
+
+class CpuMeter {
+  constructor(
+    private readonly admin: PrismaClient,
+    private readonly database: string,
+    private readonly pids: Record<string, number | undefined>,
+  ) {}
+
+  /** Backends serving the bench database, plus the WAL writer that flushes their commits. */
+  private async postgresPids(): Promise<number[]> {
+    const rows = await this.admin.$queryRawUnsafe<{ pid: number }[]>(
+      `SELECT pid FROM pg_stat_activity WHERE datname = $1 OR backend_type IN ('walwriter', 'checkpointer')`,
+      this.database,
+    );
+    return rows.map((row) => Number(row.pid));
+  }
+
+  async snapshot(): Promise<CpuSnapshot> {
+    const postgres = new Map<number, number>();
+    for (const pid of await this.postgresPids()) {
+      const ticks = processTicks(pid);
+      if (ticks !== undefined) postgres.set(pid, ticks);
+    }
+    const processes = new Map<string, number>();
+    for (const [name, pid] of Object.entries(this.pids)) {
+      const ticks = processTicks(pid);
+      if (ticks !== undefined) processes.set(name, ticks);
+    }
+    return { at: performance.now(), machine: machineTicks(), processes, postgres, self: process.cpuUsage() };
+  }
+
+  /** Percent of one core per consumer (200 % is both cores of a 2-core machine). */
+  async since(start: CpuSnapshot): Promise<Record<string, number> | undefined> {
+    const end = await this.snapshot();
+    if (!start.machine || !end.machine) return undefined;
+    const seconds = (end.at - start.at) / 1000;
+    const share = (ticks: number) => (ticks / CLOCK_TICKS_PER_SECOND / seconds) * 100;
+    const result: Record<string, number> = {};
+    for (const [name, ticks] of end.processes) result[name] = share(ticks - (start.processes.get(name) ?? 0));
+    let postgresTicks = 0;
+    for (const [pid, ticks] of end.postgres) postgresTicks += ticks - (start.postgres.get(pid) ?? 0);
+    result.postgres = share(postgresTicks);
+    const self = process.cpuUsage(start.self);
+    result['bench (load generator)'] = ((self.user + self.system) / 1e6 / seconds) * 100;
+    const accounted = Object.values(result).reduce((sum, value) => sum + value, 0);
+    const machineTotal = end.machine.total - start.machine.total;
+    const machine =
+      machineTotal > 0
+        ? ((end.machine.busy - start.machine.busy) / machineTotal) * os.availableParallelism() * 100
+        : Number.NaN;
+    result['other processes'] = Math.max(0, machine - accounted);
+    result.machine = machine;
+    return result;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load: batches of intents at a steady rate, open-loop (a slow api meets more batches in flight,
+// not fewer: no coordinated omission).
+
+function post(
+  agent: Agent,
+  port: number,
+  path: string,
+  headers: Record<string, string>,
+  body: string,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = (answer: { status: number; body: string }) => {
+      if (!settled) {
+        settled = true;
+        resolve(answer);
+      }
+    };
+    const request = httpRequest(
+      {
+        agent,
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'POST',
+        headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          finish({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+        response.on('error', () => finish({ status: 0, body: 'response error' }));
+      },
+    );
+    request.setTimeout(REQUEST_TIMEOUT_MS, () => {
+      finish({ status: 0, body: 'timeout' });
+      request.destroy();
+    });
+    request.on('error', (error) => finish({ status: 0, body: error.message }));
+    request.end(body);
+  });
+}
+
+interface LoadResult {
+  due: number;
+  created: number;
+  notCreated: number;
+  failedBatches: number;
+  shedBatches: number;
+  seconds: number;
+  batchLatency: { p50: number; p99: number; max: number };
+  maxInFlight: number;
+  errors: Map<string, number>;
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank] ?? Number.NaN;
+}
+
+async function runLoad(options: {
+  port: number;
+  key: string;
+  label: string;
+  rate: number;
+  seconds: number;
+}): Promise<LoadResult> {
+  const batchSize = settings.batchSize;
+  const batches = Math.max(1, Math.round((options.rate * options.seconds) / batchSize));
+  const interval = (batchSize / options.rate) * 1000;
+  const agent = new Agent({ keepAlive: true, maxSockets: MAX_BATCHES_IN_FLIGHT });
+  const headers = { authorization: `Bearer ${options.key}`, 'content-type': 'application/json' };
+  const latencies: number[] = [];
+  const errors = new Map<string, number>();
+  const tally = (reason: string, n = 1) => errors.set(reason, (errors.get(reason) ?? 0) + n);
+  let created = 0;
+  let notCreated = 0;
+  let failedBatches = 0;
+  let shedBatches = 0;
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const pending: Promise<void>[] = [];
+  const body = (batch: number) =>
+    JSON.stringify({
+      items: Array.from({ length: batchSize }, (_unused, index) => {
+        const n = batch * batchSize + index;
+        const reference = `${options.label}-${runId}-${n}`;
+        return {
+          idempotencyKey: reference,
+          checkout: {
+            amount: `${(n % 900) + 1}.${String(n % 100).padStart(2, '0')}`,
+            currency: 'USD',
+            merchantReference: reference,
+            payer: { firstName: 'Sok', lastName: 'Dara', mobile: '012345678', email: 'sok@example.com' },
+          },
+        };
+      }),
+    });
+  const start = performance.now();
+  for (let batch = 0; batch < batches; batch += 1) {
+    const wait = start + batch * interval - performance.now();
+    if (wait > 0) await sleep(wait);
+    if (inFlight >= MAX_BATCHES_IN_FLIGHT) {
+      shedBatches += 1;
+      continue;
+    }
+    inFlight += 1;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    const sentAt = performance.now();
+    pending.push(
+      post(agent, options.port, '/v1/checkouts/batch', headers, body(batch)).then((answer) => {
+        inFlight -= 1;
+        latencies.push(performance.now() - sentAt);
+        if (answer.status !== 200) {
+          failedBatches += 1;
+          tally(`batch ${answer.status} ${answer.body.slice(0, 120)}`);
+          return;
+        }
+        const parsed = JSON.parse(answer.body) as { results: { outcome: string; status: number }[] };
+        for (const result of parsed.results) {
+          if (result.outcome === 'created') created += 1;
+          else {
+            notCreated += 1;
+            tally(`${result.outcome} ${result.status}`);
+          }
+        }
+      }),
+    );
+  }
+  await Promise.all(pending);
+  const seconds = (performance.now() - start) / 1000;
+  agent.destroy();
+  const sorted = latencies.sort((a, b) => a - b);
+  return {
+    due: batches * batchSize,
+    created,
+    notCreated,
+    failedBatches,
+    shedBatches,
+    seconds,
+    batchLatency: { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? 0 },
+    maxInFlight,
+    errors,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results from the database
+
+const UNSETTLED = `state IN ('PENDING', 'SUBMITTING', 'UNKNOWN')`;
+
+async function waitForSettled(admin: PrismaClient, clientId: string, timeoutS: number): Promise<number> {
+  const deadline = Date.now() + timeoutS * 1000;
+  for (;;) {
+    const [row] = await admin.$queryRawUnsafe<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM checkout_intent WHERE client_id = $1 AND ${UNSETTLED}`,
+      clientId,
+    );
+    const left = row?.n ?? 0;
+    if (left === 0 || Date.now() > deadline) return left;
+    await sleep(250);
+  }
+}
+
+interface Stage {
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+interface PipelineFigures {
+  states: Record<string, number>;
+  linked: number;
+  /** First intent created → last link, in seconds. */
+  spanS: number;
+  /** Links per second, second by second, over the load window (median and minimum). */
+  linksPerSecondMedian: number;
+  linksPerSecondMin: number;
+  timeToLink: Stage;
+  createdToPublished: Stage;
+  publishedToSubmitting: Stage;
+  submittingToLinked: Stage;
+  attempts: Record<string, number>;
+}
+
+async function stage(admin: PrismaClient, sql: string, clientId: string): Promise<Stage> {
+  const [row] = await admin.$queryRawUnsafe<Stage[]>(
+    `WITH d AS (${sql})
+     SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY ms)::float8 AS p50,
+            percentile_disc(0.9) WITHIN GROUP (ORDER BY ms)::float8 AS p90,
+            percentile_disc(0.99) WITHIN GROUP (ORDER BY ms)::float8 AS p99,
+            max(ms)::float8 AS max
+     FROM d`,
+    clientId,
+  );
+  return row ?? { p50: Number.NaN, p90: Number.NaN, p99: Number.NaN, max: Number.NaN };
+}
+
+const millis = (expression: string) => `extract(epoch FROM (${expression})) * 1000`;
+
+async function readFigures(
+  admin: PrismaClient,
+  clientId: string,
+  loadSeconds: number,
+): Promise<PipelineFigures> {
+  const stateRows = await admin.$queryRawUnsafe<{ state: string; n: number }[]>(
+    `SELECT state::text, count(*)::int AS n FROM checkout_intent WHERE client_id = $1 GROUP BY state`,
+    clientId,
+  );
+  const states = Object.fromEntries(stateRows.map((row) => [row.state, row.n]));
+  const linkedSql = `SELECT i.id, i.created_at, h.created_at AS linked_at
+     FROM checkout_intent i
+     JOIN status_history h ON h.intent_id = i.id AND h.to_state = 'AWAITING_PAYMENT'
+     WHERE i.client_id = $1`;
+  const [span] = await admin.$queryRawUnsafe<{ linked: number; span_s: number }[]>(
+    `WITH l AS (${linkedSql})
+     SELECT count(*)::int AS linked,
+            coalesce(extract(epoch FROM (max(linked_at) - min(created_at))), 0)::float8 AS span_s
+     FROM l`,
+    clientId,
+  );
+  // Links per wall-clock second, from the first creation, over the load window.
+  const perSecond = await admin.$queryRawUnsafe<{ n: number }[]>(
+    `WITH l AS (${linkedSql}), t0 AS (SELECT min(created_at) AS t FROM l),
+          s AS (SELECT generate_series(0, $2::int - 1) AS second)
+     SELECT (SELECT count(*) FROM l, t0
+             WHERE l.linked_at >= t0.t + s.second * interval '1 second'
+               AND l.linked_at < t0.t + (s.second + 1) * interval '1 second')::int AS n
+     FROM s ORDER BY s.second`,
+    clientId,
+    Math.max(1, Math.floor(loadSeconds)),
+  );
+  // The first two seconds fill the pipe: the steady figure leaves them out.
+  const steady = perSecond
+    .slice(perSecond.length > 4 ? 2 : 0)
+    .map((row) => row.n)
+    .sort((a, b) => a - b);
+  const attemptRows = await admin.$queryRawUnsafe<{ outcome: string; n: number }[]>(
+    `SELECT a.kind || ' ' || a.outcome AS outcome, count(*)::int AS n
+     FROM submission_attempt a JOIN checkout_intent i ON i.id = a.intent_id
+     WHERE i.client_id = $1 GROUP BY 1 ORDER BY 1`,
+    clientId,
+  );
+  return {
+    states,
+    linked: span?.linked ?? 0,
+    spanS: span?.span_s ?? 0,
+    linksPerSecondMedian: percentile(steady, 50),
+    linksPerSecondMin: steady[0] ?? Number.NaN,
+    timeToLink: await stage(
+      admin,
+      `SELECT ${millis('linked_at - created_at')} AS ms FROM (${linkedSql}) l`,
+      clientId,
+    ),
+    createdToPublished: await stage(
+      admin,
+      `SELECT ${millis('o.published_at - i.created_at')} AS ms
+       FROM checkout_intent i JOIN outbox_event o ON o.intent_id = i.id AND o.generation = 0
+       WHERE i.client_id = $1 AND o.published_at IS NOT NULL`,
+      clientId,
+    ),
+    publishedToSubmitting: await stage(
+      admin,
+      `SELECT ${millis('h.created_at - o.published_at')} AS ms
+       FROM checkout_intent i
+       JOIN outbox_event o ON o.intent_id = i.id AND o.generation = 0
+       JOIN LATERAL (SELECT created_at FROM status_history
+                     WHERE intent_id = i.id AND to_state = 'SUBMITTING' ORDER BY id LIMIT 1) h ON true
+       WHERE i.client_id = $1 AND o.published_at IS NOT NULL`,
+      clientId,
+    ),
+    submittingToLinked: await stage(
+      admin,
+      `SELECT ${millis('l.created_at - s.created_at')} AS ms
+       FROM checkout_intent i
+       JOIN LATERAL (SELECT created_at FROM status_history
+                     WHERE intent_id = i.id AND to_state = 'SUBMITTING' ORDER BY id DESC LIMIT 1) s ON true
+       JOIN status_history l ON l.intent_id = i.id AND l.to_state = 'AWAITING_PAYMENT'
+       WHERE i.client_id = $1`,
+      clientId,
+    ),
+    attempts: Object.fromEntries(attemptRows.map((row) => [row.outcome, row.n])),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bare BullMQ on the same Redis: what the queue alone can do on this machine.
+
+async function runNoopReference(redisUrl: string, jobs: number) {
+  const prefix = `${bullmqPrefix}-noop`;
+  const connection = { url: redisUrl, maxRetriesPerRequest: null };
+  const queue = new Queue('noop', { connection, prefix });
+  let done = 0;
+  let allDone: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => (allDone = resolve));
+  const worker = new Worker(
+    'noop',
+    () => {
+      done += 1;
+      if (done === jobs) allDone();
+      return Promise.resolve();
+    },
+    { connection, prefix, concurrency: 50, autorun: false },
+  );
+  try {
+    await queue.waitUntilReady();
+    const chunk = 1_000;
+    const addStart = performance.now();
+    for (let offset = 0; offset < jobs; offset += chunk) {
+      await queue.addBulk(
+        Array.from({ length: Math.min(chunk, jobs - offset) }, (_unused, index) => ({
+          name: 'noop',
+          data: { n: offset + index },
+          opts: { jobId: `noop-${offset + index}`, removeOnComplete: true, removeOnFail: true },
+        })),
+      );
+    }
+    const addSeconds = (performance.now() - addStart) / 1000;
+    const processStart = performance.now();
+    void worker.run();
+    await Promise.race([
+      finished,
+      sleep(120_000).then(() => Promise.reject(new Error(`no-op jobs: only ${done} of ${jobs} in 120 s`))),
+    ]);
+    const processSeconds = (performance.now() - processStart) / 1000;
+    return { jobs, addPerSecond: jobs / addSeconds, processPerSecond: jobs / processSeconds };
+  } finally {
+    await worker.close();
+    await queue.close();
+    const redis = new Redis(redisUrl);
+    try {
+      await deletePrefix(redis, prefix);
+    } finally {
+      redis.disconnect();
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report helpers
+
+const ms = (value: number) => (Number.isFinite(value) ? `${Math.round(value)}` : 'n/a');
+const int = (value: number) => (Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : 'n/a');
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) =>
+        column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0),
+      )
+      .join('  ');
+  return [line(header), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const adminUrl = withDatabase(devConfig.databaseUrl, 'postgres');
+  const redisUrl = devConfig.redisUrl;
+  if (!(await canConnectPostgres(adminUrl)) || !(await canConnectRedis(redisUrl))) {
+    const layout = resolveDevServicesLayout(repoRoot, devConfig.databaseUrl, devConfig.redisUrl);
+    const options = {
+      mode: devConfig.servicesMode,
+      postgresBinDir: devConfig.postgresBinDir,
+      path: devConfig.path,
+      log: (message: string) => say(message),
+    };
+    const before = await getDevServicesStatus(layout, options);
+    say('PostgreSQL or Redis is not running: starting the development services');
+    await startDevServices(layout, options);
+    if (!before.postgres && !before.redis) {
+      cleanups.push({ name: 'stop services', run: () => stopDevServices(layout, options) });
+    } else {
+      say('one of them was already running, so the services are left running at the end');
+    }
+    if (!(await canConnectPostgres(adminUrl))) throw new Error('PostgreSQL started but does not answer');
+    if (!(await canConnectRedis(redisUrl))) throw new Error('Redis started but does not answer');
+  }
+
+  const admin = createPrismaClient({ databaseUrl: adminUrl, poolSize: 2, applicationName: 'vexora-bench' });
+  cleanups.push({ name: 'close admin connection', run: () => admin.$disconnect() });
+  const database = `vexora_bench_pipeline_${runId}`;
+  await admin.$executeRawUnsafe(`CREATE DATABASE "${database}"`);
+  cleanups.push({
+    name: `drop ${database}`,
+    run: async () => {
+      await admin.$executeRawUnsafe(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+      say(`dropped ${database}`);
+    },
+  });
+  const databaseUrl = withDatabase(devConfig.databaseUrl, database);
+  say(`created ${database}; migrating`);
+  await runMigrations(databaseUrl);
+  const db = createPrismaClient({ databaseUrl, poolSize: 2, applicationName: 'vexora-bench' });
+  cleanups.push({ name: 'close bench connection', run: () => db.$disconnect() });
+
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
+  cleanups.push({ name: 'close redis', run: async () => void (await redis.quit()) });
+  cleanups.push({
+    name: `delete Redis keys ${bullmqPrefix}:*`,
+    run: async () => say(`deleted ${await deletePrefix(redis, bullmqPrefix)} Redis keys of ${bullmqPrefix}`),
+  });
+  const redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1]) || undefined;
+
+  const keys: Record<'warm' | 'bench', string> = { warm: '', bench: '' };
+  for (const clientId of ['warm', 'bench'] as const) {
+    keys[clientId] = (
+      await createApiKey(db, {
+        name: clientId,
+        clientId: `bench-${clientId}`,
+        accountIds: DEFAULT_SANDBOX_ACCOUNTS.map((account) => account.id),
+        knownAccountIds: DEFAULT_SANDBOX_ACCOUNTS.map((account) => account.id),
+      })
+    ).key;
+  }
+
+  const expectedOrders = settings.rate * (settings.durationS + settings.warmupS);
+  const sandboxPort = await findFreePort();
+  say(`starting the sandbox (latency ${settings.latencyMs} ms)`);
+  const sandbox = await startApp(
+    'sandbox',
+    'apps/sandbox/src/main.ts',
+    {
+      SANDBOX_HOST: '127.0.0.1',
+      SANDBOX_PORT: String(sandboxPort),
+      LOG_LEVEL: 'warn',
+      SANDBOX_MAX_ORDERS: String(Math.max(200_000, Math.ceil(expectedOrders * 1.5))),
+      SANDBOX_SCENARIO: JSON.stringify({
+        latencyMs: { minMs: settings.latencyMs, maxMs: settings.latencyMs },
+      }),
+    },
+    sandboxPort,
+    '/health',
+  );
+  const apiPort = await findFreePort();
+  say('starting the api');
+  const api = await startApp(
+    'api',
+    'apps/api/src/main.ts',
+    {
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redisUrl,
+      API_HOST: '127.0.0.1',
+      API_PORT: String(apiPort),
+      LOG_LEVEL: 'warn',
+      ...passThrough,
+    },
+    apiPort,
+    '/healthz',
+  );
+  const workers: AppProcess[] = [];
+  for (let index = 0; index < settings.workers; index += 1) {
+    const port = await findFreePort();
+    say(`starting worker ${index + 1} of ${settings.workers} (concurrency ${settings.concurrency})`);
+    workers.push(
+      await startApp(
+        `worker-${index + 1}`,
+        'apps/worker/src/main.ts',
+        {
+          DATABASE_URL: databaseUrl,
+          REDIS_URL: redisUrl,
+          WORKER_HEALTH_HOST: '127.0.0.1',
+          WORKER_HEALTH_PORT: String(port),
+          VEXORA_BASE_URL: `http://127.0.0.1:${sandboxPort}`,
+          BULLMQ_PREFIX: bullmqPrefix,
+          WORKER_CONCURRENCY: String(settings.concurrency),
+          VEXORA_REQUESTS_PER_SECOND: '0',
+          LOG_LEVEL: 'warn',
+          ...passThrough,
+        },
+        port,
+        '/health',
+      ),
+    );
+  }
+
+  const pids: Record<string, number | undefined> = {
+    api: api.child.pid,
+    sandbox: sandbox.child.pid,
+    redis: redisPid,
+  };
+  for (const worker of workers) pids[worker.name] = worker.child.pid;
+  const meter = new CpuMeter(admin, database, pids);
+
+  if (settings.warmupS > 0) {
+    say(`warming up: ${settings.rate / 2} intents/s for ${settings.warmupS} s (not reported)`);
+    await runLoad({
+      port: api.port,
+      key: keys.warm,
+      label: 'warm',
+      rate: settings.rate / 2,
+      seconds: settings.warmupS,
+    });
+    const left = await waitForSettled(db, 'bench-warm', settings.drainTimeoutS);
+    if (left > 0) say(`warm-up: ${left} intents still unsettled; measuring anyway`);
+  }
+
+  say(
+    `load: ${settings.rate} intents/s in batches of ${settings.batchSize} for ${settings.durationS} s ` +
+      `(${settings.workers} worker process(es), concurrency ${settings.concurrency}, sandbox ${settings.latencyMs} ms)`,
+  );
+  const loadAt = os.loadavg();
+  const cpuStart = await meter.snapshot();
+  const load = await runLoad({
+    port: api.port,
+    key: keys.bench,
+    label: 'bench',
+    rate: settings.rate,
+    seconds: settings.durationS,
+  });
+  const cpu = await meter.since(cpuStart);
+  const [backlogRow] = await db.$queryRawUnsafe<{ n: number }[]>(
+    `SELECT count(*)::int AS n FROM checkout_intent WHERE client_id = 'bench-bench' AND ${UNSETTLED}`,
+  );
+  const backlogAtEnd = backlogRow?.n ?? 0;
+  say(`load done (${int(load.created)} created); ${int(backlogAtEnd)} not yet linked; draining`);
+  const drainStart = performance.now();
+  const left = await waitForSettled(db, 'bench-bench', settings.drainTimeoutS);
+  const drainSeconds = (performance.now() - drainStart) / 1000;
+  const figures = await readFigures(db, 'bench-bench', load.seconds);
+
+  let noop: Awaited<ReturnType<typeof runNoopReference>> | undefined;
+  if (settings.noopJobs > 0) {
+    say(`bare BullMQ reference: ${int(settings.noopJobs)} no-op jobs, concurrency 50`);
+    noop = await runNoopReference(redisUrl, settings.noopJobs);
+  }
+
+  // Report.
+  const show = async (name: string) =>
+    (await admin.$queryRawUnsafe<Record<string, string>[]>(`SHOW ${name}`))[0]?.[name] ?? '?';
+  const pgSettings: string[] = [];
+  for (const name of ['fsync', 'synchronous_commit', 'shared_buffers', 'max_connections'])
+    pgSettings.push(`${name}=${await show(name)}`);
+  const cpus = os.cpus();
+  const endToEnd = figures.spanS > 0 ? figures.linked / figures.spanS : Number.NaN;
+
+  console.log('\nMachine');
+  console.log(
+    `  ${new Date().toISOString()}, node ${process.version}, ${os.availableParallelism()} × ` +
+      `${cpus[0]?.model.trim() ?? 'unknown'}, load average at start ${loadAt.map((l) => l.toFixed(2)).join(' ')}`,
+  );
+  console.log(
+    `  PostgreSQL ${(await show('server_version')).split(' ')[0] ?? '?'}: ${pgSettings.join(', ')}`,
+  );
+  console.log(
+    `  worker processes ${settings.workers}, WORKER_CONCURRENCY=${settings.concurrency}, sandbox latency ` +
+      `${settings.latencyMs} ms, batch size ${settings.batchSize}` +
+      (Object.keys(passThrough).length > 0
+        ? `, ${Object.entries(passThrough)
+            .map(([name, value]) => `${name}=${value}`)
+            .join(', ')}`
+        : ''),
+  );
+
+  console.log('\nIngest (POST /v1/checkouts/batch, open-loop)');
+  console.log(
+    `  ${int(load.created)} created of ${int(load.due)} due in ${load.seconds.toFixed(1)} s = ` +
+      `${int(load.created / load.seconds)}/s; batch latency p50 ${ms(load.batchLatency.p50)} ms, ` +
+      `p99 ${ms(load.batchLatency.p99)} ms, max ${ms(load.batchLatency.max)} ms; ` +
+      `max ${load.maxInFlight} batches in flight, ${load.shedBatches} shed, ${load.failedBatches} failed`,
+  );
+  for (const [reason, n] of load.errors) console.log(`  ${n} × ${reason}`);
+
+  console.log('\nPipeline (from the database)');
+  console.log(
+    `  states: ${JSON.stringify(figures.states)}; gateway calls: ${JSON.stringify(figures.attempts)}`,
+  );
+  console.log(
+    `  end-to-end: ${int(figures.linked)} linked in ${figures.spanS.toFixed(1)} s (first created → last ` +
+      `linked) = ${int(endToEnd)} checkouts/s; links per second during the load (after 2 s): median ` +
+      `${int(figures.linksPerSecondMedian)}, min ${int(figures.linksPerSecondMin)}`,
+  );
+  console.log(
+    `  backlog when the load stopped: ${int(backlogAtEnd)}; drained in ${drainSeconds.toFixed(1)} s` +
+      (left > 0
+        ? `; ${int(left)} STILL UNSETTLED after ${settings.drainTimeoutS} s (the percentiles below leave ` +
+          'them out: they are lower bounds)'
+        : ''),
+  );
+  console.log(
+    table(
+      ['time (ms)', 'p50', 'p90', 'p99', 'max'],
+      (
+        [
+          ['time-to-link (created → AWAITING_PAYMENT)', figures.timeToLink],
+          ['  created → published (outbox relay)', figures.createdToPublished],
+          ['  published → SUBMITTING (queue wait)', figures.publishedToSubmitting],
+          ['  SUBMITTING → linked (gateway + DB)', figures.submittingToLinked],
+        ] as const
+      ).map(([label, s]) => [label, ms(s.p50), ms(s.p90), ms(s.p99), ms(s.max)]),
+    ),
+  );
+  if (cpu) {
+    const entries = Object.entries(cpu).filter(([name]) => name !== 'machine');
+    console.log(
+      `  CPU during the load (% of one core; ${os.availableParallelism() * 100}% is the machine): ` +
+        entries.map(([name, value]) => `${name} ${value.toFixed(0)}%`).join(', ') +
+        `; machine busy ${(cpu.machine ?? Number.NaN).toFixed(0)}%`,
+    );
+  }
+
+  if (noop) {
+    console.log('\nBare BullMQ on the same Redis (reference; after the pipeline run, nothing else running)');
+    console.log(
+      `  ${int(noop.jobs)} jobs: addBulk ${int(noop.addPerSecond)} jobs/s; no-op Worker (concurrency 50) ` +
+        `${int(noop.processPerSecond)} jobs/s`,
+    );
+  }
+
+  const metRate = endToEnd >= TARGET.checkoutsPerSecond && load.created >= load.due * 0.99;
+  const metP99 = figures.timeToLink.p99 <= TARGET.p99TimeToLinkMs;
+  console.log('\nSummary');
+  console.log(
+    table(
+      ['target', 'measured', 'verdict'],
+      [
+        [
+          `≥ ${int(TARGET.checkoutsPerSecond)} checkouts/s sustained for ${settings.durationS} s`,
+          `${int(endToEnd)}/s end-to-end (offered ${int(settings.rate)}/s, ingested ${int(load.created / load.seconds)}/s)`,
+          metRate ? 'met' : 'MISSED',
+        ],
+        [
+          `p99 time-to-link ≤ ${int(TARGET.p99TimeToLinkMs)} ms`,
+          `p50 ${ms(figures.timeToLink.p50)} ms, p99 ${ms(figures.timeToLink.p99)} ms`,
+          metP99 ? 'met' : 'MISSED',
+        ],
+      ],
+    ),
+  );
+  if (settings.durationS < 60)
+    console.log(`  (a ${settings.durationS} s run: the target is stated for 60 s)`);
+  for (const app of [api, sandbox, ...workers]) {
+    if (app.problems.length === 0) continue;
+    console.log(`\n${app.name} logged ${app.problems.length} warning/error line(s); the last ones:`);
+    for (const line of app.problems.slice(-3)) console.log(`  ${line.slice(0, 300)}`);
+  }
+  console.log(`\nrun took ${((performance.now() - started) / 1000).toFixed(0)} s`);
+}
+
+let exitCode = 0;
+try {
+  await main();
+} catch (error) {
+  say(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  exitCode = 1;
+} finally {
+  await cleanUp();
+}
+process.exit(exitCode);
