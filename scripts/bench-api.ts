@@ -21,10 +21,12 @@ import { createPrismaClient, type PrismaClient } from '@vexora-checkout/db';
 import { createApiKey } from '../apps/api/src/auth/manage-api-keys.js';
 import {
   findFreePort,
+  findPostgresBinaries,
   getDevServicesStatus,
   resolveDevServicesLayout,
   startDevServices,
   stopDevServices,
+  stopLocalPostgres,
 } from '../packages/dev-services/src/index.js';
 import { devConfig, repoRoot } from './dev-config.js';
 
@@ -32,7 +34,7 @@ const require = createRequire(import.meta.url);
 const say = (message: string) => console.log(`[bench] ${message}`);
 
 // ---------------------------------------------------------------------------------------------
-// Settings (all optional). The api's own variables (API_DATABASE_POOL_SIZE, …) pass through.
+// Settings (all optional). API_DATABASE_POOL_SIZE is passed on to the api.
 
 const numberList = (value: string | undefined, fallback: number[]) =>
   value
@@ -57,11 +59,17 @@ const settings = {
   replaySeconds: positive(process.env.BENCH_REPLAY_SECONDS, 5),
   /** Which of A (paced creates), A+ (closed-loop creates), B (batches), C (replays) to run. */
   scenarios: (process.env.BENCH_SCENARIOS ?? 'A,A+,B,C').split(',').map((part) => part.trim().toUpperCase()),
+  /** Before each scenario, wait up to this long for other processes to leave the CPU alone. */
+  quietSeconds: Number(process.env.BENCH_QUIET_SECONDS ?? 0) || 0,
   apiLogLevel: process.env.BENCH_API_LOG_LEVEL ?? 'warn',
   apiPoolSize: process.env.API_DATABASE_POOL_SIZE,
   /** When set, the api runs with --cpu-prof and writes its profile here at exit. */
   cpuProfileDir: process.env.BENCH_CPU_PROF_DIR,
 };
+
+/** Ctrl-C stops every load generator at once, so the api can stop and the database be dropped. */
+const abortController = new AbortController();
+const aborted = abortController.signal;
 
 const TARGETS = { singleRate: 300, singleP99Ms: 25, batchIntentsPerSecond: 10_000 };
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -207,6 +215,30 @@ class CpuMeter {
       );
       quiet = Number(row?.busy ?? 0) === 0 ? quiet + 1 : 0;
       await sleep(100);
+    }
+    await this.waitForQuietMachine();
+  }
+
+  /**
+   * With BENCH_QUIET_SECONDS, waits (at most that long) until the rest of the machine uses less
+   * than a quarter of a core, measured over one second while the bench and the api are idle.
+   */
+  private async waitForQuietMachine(): Promise<void> {
+    if (settings.quietSeconds <= 0) return;
+    const started = Date.now();
+    for (;;) {
+      const before = machineTicks();
+      await sleep(1_000);
+      const after = machineTicks();
+      if (!before || !after) return;
+      const busy =
+        ((after.busy - before.busy) / (after.total - before.total)) * os.availableParallelism() * 100;
+      const waited = (Date.now() - started) / 1000;
+      if (busy < 25 || waited >= settings.quietSeconds) {
+        if (waited > 1.5)
+          say(`waited ${waited.toFixed(0)} s for other processes (now ${busy.toFixed(0)}% busy)`);
+        return;
+      }
     }
   }
 
@@ -394,7 +426,7 @@ async function runPaced(options: {
   let next = 0;
   let sent = 0;
   let shed = 0;
-  while (next < total) {
+  while (next < total && !aborted.aborted) {
     const due = Math.min(total, Math.floor((performance.now() - start) / interval) + 1);
     while (next < due) {
       const n = next++;
@@ -444,7 +476,7 @@ async function runPaced(options: {
     statuses,
     errors,
     timeouts,
-    achieved: ok / ((lastEnd - start) / 1000),
+    achieved: ok > 0 ? ok / ((lastEnd - start) / 1000) : 0,
     service: summarise(service),
     fromSchedule: summarise(fromSchedule),
     maxInFlight,
@@ -479,7 +511,7 @@ type Autocannon = (options: {
   headers: Record<string, string>;
   body?: string;
   requests?: AutocannonRequest[];
-}) => Promise<AutocannonResult>;
+}) => Promise<AutocannonResult> & { stop(): void };
 const autocannon = require('autocannon') as Autocannon;
 
 interface ClosedLoopResult {
@@ -507,7 +539,7 @@ async function runClosedLoop(options: {
 }): Promise<ClosedLoopResult> {
   await options.meter.drain();
   const cpuStart = await options.meter.snapshot();
-  const result = await autocannon({
+  const instance = autocannon({
     url: options.url,
     connections: options.connections,
     duration: options.seconds,
@@ -517,6 +549,14 @@ async function runClosedLoop(options: {
     body: options.body,
     ...(options.setupRequest ? { requests: [{ setupRequest: options.setupRequest }] } : {}),
   });
+  const stop = () => instance.stop();
+  aborted.addEventListener('abort', stop, { once: true });
+  let result: AutocannonResult;
+  try {
+    result = await instance; // a thenable EventEmitter: it has then and catch, not finally
+  } finally {
+    aborted.removeEventListener('abort', stop);
+  }
   const cpu = await options.meter.since(cpuStart);
   return {
     label: options.label,
@@ -581,7 +621,7 @@ async function runBatches(options: {
   const cpuStart = await options.meter.snapshot();
   const start = performance.now();
   const worker = async () => {
-    for (let batch = nextBatch++; batch < bodies.length; batch = nextBatch++) {
+    for (let batch = nextBatch++; batch < bodies.length && !aborted.aborted; batch = nextBatch++) {
       const sentAt = performance.now();
       const answer = await post(
         agent,
@@ -741,7 +781,8 @@ async function canConnect(url: string): Promise<boolean> {
   } catch {
     return false;
   } finally {
-    await probe.$disconnect();
+    // A connection attempt to a host that drops packets can outlive the timeout: do not wait for it.
+    await Promise.race([probe.$disconnect(), sleep(1_000)]);
   }
 }
 
@@ -764,12 +805,14 @@ function cleanUp(): Promise<void> {
 }
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    say(`${signal}: cleaning up`);
+    say(`${signal}: stopping the load and cleaning up`);
+    abortController.abort();
     void cleanUp().then(() => process.exit(130));
   });
 }
 
 interface MachineFacts {
+  date: string;
   node: string;
   cpus: string;
   postgres: string;
@@ -790,11 +833,16 @@ async function setUp() {
     };
     const before = await getDevServicesStatus(layout, options);
     say('PostgreSQL is not running: starting the development services');
-    await startDevServices(layout, options);
+    const state = await startDevServices(layout, options);
+    // Stop at the end only what this run started.
     if (!before.postgres && !before.redis) {
       cleanups.push({ name: 'stop services', run: () => stopDevServices(layout, options) });
-    } else {
-      say('Redis was already running, so the services are left running at the end');
+    } else if (!before.postgres && state.mode === 'local' && state.postgresDataDir) {
+      const dataDir = state.postgresDataDir;
+      const binaries = findPostgresBinaries({ binDir: options.postgresBinDir, path: options.path });
+      cleanups.push({ name: 'stop PostgreSQL', run: () => stopLocalPostgres(dataDir, binaries) });
+    } else if (!before.postgres) {
+      say('Redis was already running: PostgreSQL is left running at the end');
     }
     if (!(await canConnect(adminUrl))) throw new Error('PostgreSQL started but does not accept connections');
   }
@@ -835,6 +883,7 @@ async function setUp() {
   for (const name of settingNames) postgresSettings[name] = await show(name);
   const cpus = os.cpus();
   const facts: MachineFacts = {
+    date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
     node: process.version,
     cpus: `${os.availableParallelism()} × ${cpus[0]?.model.trim() ?? 'unknown'}`,
     postgres: (await show('server_version')).split(' ')[0] ?? '?',
@@ -873,7 +922,7 @@ async function main(): Promise<void> {
   const meter = new CpuMeter(admin, database, api.child.pid ?? 0);
   const url = `http://127.0.0.1:${api.port}`;
   const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
-  const run = (scenario: string) => settings.scenarios.includes(scenario);
+  const run = (scenario: string) => settings.scenarios.includes(scenario) && !aborted.aborted;
   say(`api on ${url} (pid ${api.child.pid ?? '?'}); scenarios ${settings.scenarios.join(', ')}`);
 
   // Warm-up, not reported: JIT, the api's connection pool, PostgreSQL's caches.
@@ -903,6 +952,7 @@ async function main(): Promise<void> {
   // A. Single creates at fixed arrival rates.
   const paced: PacedResult[] = [];
   for (const rate of run('A') ? settings.rates : []) {
+    if (aborted.aborted) break;
     say(`A: single creates at ${rate} req/s for ${settings.rateSeconds} s`);
     paced.push(
       await runPaced({
@@ -943,6 +993,7 @@ async function main(): Promise<void> {
   // B. Batch ingest.
   const batches: BatchResult[] = [];
   for (const concurrency of run('B') ? settings.batchConcurrency : []) {
+    if (aborted.aborted) break;
     say(`B: ${settings.batches} batches of ${settings.batchSize}, concurrency ${concurrency}`);
     batches.push(
       await runBatches({
@@ -991,8 +1042,11 @@ async function main(): Promise<void> {
   }
 
   // Report.
-  console.log('\nMachine');
-  console.log(`  node ${facts.node}, ${facts.cpus}, load average before ${facts.loadBefore}`);
+  console.log(`\nMachine (${facts.date})`);
+  console.log(
+    `  node ${facts.node}, ${facts.cpus}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, ` +
+      `load average before ${facts.loadBefore}`,
+  );
   const pgSettings = Object.entries(facts.settings).map(([name, value]) => `${name}=${value}`);
   console.log(`  PostgreSQL ${facts.postgres}: ${pgSettings.join(', ')}`);
   console.log(
@@ -1149,7 +1203,7 @@ let exitCode = 0;
 try {
   await main();
 } catch (error) {
-  say(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  say(`failed: ${error instanceof Error ? error.message : String(error)}`);
   exitCode = 1;
 } finally {
   await cleanUp();

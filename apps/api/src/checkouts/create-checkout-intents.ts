@@ -114,6 +114,9 @@ async function createOnce(
         FROM unnest(${keys}::text[], ${hashes}::text[]) AS t(k, h)
         ON CONFLICT (client_id, key) DO NOTHING
         RETURNING key`;
+      // The wait applies to the key claim only: a lock timeout later on would be misread as
+      // "key in flight".
+      await tx.$executeRawUnsafe('SET LOCAL lock_timeout = 0');
       const claimedKeys = new Set(claimed.map((row) => row.key));
 
       // Keys seen before: replay the stored response, or refuse a different request.
@@ -237,8 +240,6 @@ async function createOnce(
           INSERT INTO status_history (intent_id, client_id, from_state, to_state, actor, reason, created_at)
           SELECT id, ${principal.clientId}, NULL, 'PENDING', 'api', 'intent.created', ${now}
           FROM unnest(${ids}::uuid[]) AS t(id)`;
-        // Wakes the outbox relay at once instead of at its next poll (delivered at commit).
-        await tx.$executeRaw`SELECT pg_notify('outbox_event', '')`;
 
         toInsert.forEach((plan, position) => {
           const body = plan.request.body;
@@ -297,6 +298,12 @@ async function createOnce(
     },
     { timeout: 30_000, maxWait: 10_000 },
   );
+  if (outcomes.some((outcome) => outcome?.kind === 'created')) {
+    // Wakes the outbox relay at once rather than at its next poll. After the commit, not in it:
+    // a NOTIFY in a transaction takes a database-wide lock for the whole commit, serialising
+    // every create. A lost wake-up only costs the relay's polling interval.
+    deps.prisma.$executeRaw`SELECT pg_notify('outbox_event', '')`.catch(() => undefined);
+  }
 
   // Later duplicates of a key within the batch follow the first occurrence.
   return requests.map((request, index) => {
