@@ -112,7 +112,8 @@ try {
     '--output-logs=errors-only',
   ]);
   const before = await getDevServicesStatus(layout, serviceOptions);
-  startedServices = !(before.postgres && before.redis);
+  // Stop them on exit only if neither was running: never stop a server somebody else started.
+  startedServices = !before.postgres && !before.redis;
   await startDevServices(layout, serviceOptions);
   say('applying migrations');
   await run(process.execPath, [require.resolve('tsx/cli'), 'packages/db/src/cli/db.ts', 'migrate']);

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, test } from '@vexora-checkout/testing';
+import { afterAll, describe, expect, test, waitUntil } from '@vexora-checkout/testing';
 import { startTestApi, validCheckout, type TestApi } from '../../test/start-test-api.js';
 import { buildOpenApiDocument } from './build-openapi-document.js';
 import type { Header, HttpMethod, Reference } from './openapi-document.js';
@@ -187,7 +187,12 @@ describe('every answer of the real API is documented', () => {
   test('GET /v1/events', async () => {
     const { key } = await api.newClient();
     await api.request('/v1/checkouts', { key, idempotencyKey: 'e-1', body: validCheckout() });
-    const page = await api.request('/v1/events', { key });
+    // The feed serves a change once no older transaction in the cluster is still running.
+    const page = await waitUntil(
+      () => api.request('/v1/events', { key }),
+      (response) => response.body.data.length > 0,
+      { what: 'the creation event' },
+    );
     expect(page.body.data.length).toBeGreaterThan(0);
     for (const answer of [
       page,
