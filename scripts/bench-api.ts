@@ -28,7 +28,9 @@ import {
   stopDevServices,
   stopLocalPostgres,
 } from '../packages/dev-services/src/index.js';
+import { withDatabase } from '@vexora-checkout/testing/services';
 import { devConfig, repoRoot } from './dev-config.js';
+import { runMigrations } from './run-migrations.js';
 
 const require = createRequire(import.meta.url);
 const say = (message: string) => console.log(`[bench] ${message}`);
@@ -741,33 +743,6 @@ async function stopApi(api: ApiProcess): Promise<void> {
   api.child.kill('SIGTERM');
   const killed = await Promise.race([api.exited.then(() => false), sleep(20_000).then(() => true)]);
   if (killed) api.child.kill('SIGKILL');
-}
-
-function runMigrations(databaseUrl: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [require.resolve('tsx/cli'), 'packages/db/src/cli/db.ts', 'migrate'],
-      {
-        cwd: repoRoot,
-        env: { ...process.env, DATABASE_URL: databaseUrl },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0 ? resolve() : reject(new Error(`migration failed (exit ${code}):\n${output}`)),
-    );
-  });
-}
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
 }
 
 async function canConnect(url: string): Promise<boolean> {

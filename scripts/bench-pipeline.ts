@@ -32,7 +32,9 @@ import {
   startDevServices,
   stopDevServices,
 } from '../packages/dev-services/src/index.js';
+import { withDatabase } from '@vexora-checkout/testing/services';
 import { devConfig, repoRoot } from './dev-config.js';
+import { runMigrations } from './run-migrations.js';
 
 const require = createRequire(import.meta.url);
 const say = (message: string) => console.log(`[bench] ${message}`);
@@ -205,33 +207,6 @@ async function stopApp(app: AppProcess): Promise<void> {
     app.child.kill('SIGKILL');
     await app.exited;
   }
-}
-
-function runMigrations(databaseUrl: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [require.resolve('tsx/cli'), 'packages/db/src/cli/db.ts', 'migrate'],
-      {
-        cwd: repoRoot,
-        env: { ...process.env, DATABASE_URL: databaseUrl },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0 ? resolve() : reject(new Error(`migration failed (exit ${code}):\n${output}`)),
-    );
-  });
-}
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
 }
 
 async function canConnectPostgres(url: string): Promise<boolean> {
