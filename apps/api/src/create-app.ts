@@ -3,6 +3,7 @@ import type { VexoraAccount } from '@vexora-checkout/contracts';
 import type { PrismaClient } from '@vexora-checkout/db';
 import { createHealthListener, type HealthCheck, type Logger } from '@vexora-checkout/runtime';
 import express, { type Express } from 'express';
+import type pg from 'pg';
 import { pinoHttp } from 'pino-http';
 import type { ApiKeyAuthenticator } from './auth/authenticate-api-key.js';
 import { requireApiKey } from './auth/require-api-key.js';
@@ -16,11 +17,13 @@ import { createErrorHandler, notFoundHandler } from './problems/handle-errors.js
 
 export interface ApiDependencies {
   prisma: PrismaClient;
+  /** The pool under `prisma`, for the create path's plain SQL. */
+  pool: pg.Pool;
   logger: Logger;
   metrics: ApiMetrics;
   authenticate: ApiKeyAuthenticator;
   accounts: readonly VexoraAccount[];
-  create: Omit<CreateIntentsDeps, 'prisma' | 'accounts'>;
+  create: Omit<CreateIntentsDeps, 'prisma' | 'pool' | 'accounts'>;
   bodyLimitBytes: number;
   /** Readiness checks beyond the database (Redis, in production). */
   readinessChecks?: Record<string, HealthCheck>;
@@ -90,7 +93,7 @@ export function createApp(deps: ApiDependencies): Express {
     '/checkouts',
     createCheckoutsRouter({
       prisma: deps.prisma,
-      create: { ...deps.create, prisma: deps.prisma, accounts: deps.accounts },
+      create: { ...deps.create, prisma: deps.prisma, pool: deps.pool, accounts: deps.accounts },
       onOutcome: (outcome) => deps.metrics.intents.inc({ outcome }),
     }),
   );

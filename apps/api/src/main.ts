@@ -1,4 +1,4 @@
-import { createPrismaClient } from '@vexora-checkout/db';
+import { createDatabaseClients } from '@vexora-checkout/db';
 import { createLogger, loadConfigOrExit, runService, startHttpServer } from '@vexora-checkout/runtime';
 import { Redis } from 'ioredis';
 import { createApiKeyAuthenticator } from './auth/authenticate-api-key.js';
@@ -15,7 +15,7 @@ if (config.usingDefaultAccounts) {
 await runService({
   logger,
   start: async () => {
-    const prisma = createPrismaClient({
+    const { prisma, pool } = createDatabaseClients({
       databaseUrl: config.DATABASE_URL,
       poolSize: config.API_DATABASE_POOL_SIZE,
       applicationName: 'vexora-api',
@@ -29,6 +29,7 @@ await runService({
     redis.on('error', () => undefined);
     const app = createApp({
       prisma,
+      pool,
       logger,
       metrics: createMetrics(),
       authenticate: createApiKeyAuthenticator(prisma),

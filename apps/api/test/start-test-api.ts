@@ -1,5 +1,5 @@
 import { DEFAULT_SANDBOX_ACCOUNTS } from '@vexora-checkout/contracts';
-import { createPrismaClient, type PrismaClient } from '@vexora-checkout/db';
+import { createDatabaseClients, type PrismaClient } from '@vexora-checkout/db';
 import { createLogger, startHttpServer } from '@vexora-checkout/runtime';
 import { Writable } from 'node:stream';
 import { createApiKeyAuthenticator } from '../src/auth/authenticate-api-key.js';
@@ -34,7 +34,7 @@ export async function startTestApi(
   databaseUrl: string,
   options: { inFlightWaitMs?: number } = {},
 ): Promise<TestApi> {
-  const prisma = createPrismaClient({ databaseUrl, poolSize: 10 });
+  const { prisma, pool } = createDatabaseClients({ databaseUrl, poolSize: 10 });
   const logs: Record<string, unknown>[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, callback) {
@@ -45,6 +45,7 @@ export async function startTestApi(
   });
   const app = createApp({
     prisma,
+    pool,
     logger: createLogger({ service: 'api', level: 'info', destination }),
     metrics: createMetrics(),
     authenticate: createApiKeyAuthenticator(prisma, { ttlMs: 0 }),

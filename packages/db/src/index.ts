@@ -1,4 +1,5 @@
 export { createPrismaClient, type CreatePrismaClientOptions } from './create-prisma-client.js';
+export { createDatabaseClients, type DatabaseClients } from './create-database-clients.js';
 export { Prisma, PrismaClient, IntentState, Currency } from './generated/prisma/client.js';
 export type {
   ApiKey,

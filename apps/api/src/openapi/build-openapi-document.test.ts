@@ -85,6 +85,7 @@ function resolvePointer(ref: string): unknown {
 function listAppRoutes(): string[] {
   const app = createApp({
     prisma: {} as never,
+    pool: {} as never,
     logger: createLogger({ service: 'api', level: 'silent' }),
     metrics: createMetrics(),
     authenticate: () => Promise.resolve(null),

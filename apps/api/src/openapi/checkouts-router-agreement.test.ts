@@ -1,6 +1,7 @@
 import { parse } from 'node:querystring';
 import { DEFAULT_SANDBOX_ACCOUNTS } from '@vexora-checkout/contracts';
 import type { PrismaClient } from '@vexora-checkout/db';
+import type pg from 'pg';
 import { createLogger, startHttpServer, type HttpServerHandle } from '@vexora-checkout/runtime';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -25,6 +26,9 @@ const prisma = {
   $transaction: () => Promise.reject(new Error('validation passed: the database was reached')),
   checkoutIntent: { findFirst: () => Promise.resolve(null) },
 } as unknown as PrismaClient;
+const pool = {
+  connect: () => Promise.reject(new Error('validation passed: the database was reached')),
+} as unknown as pg.Pool;
 
 let server: HttpServerHandle;
 let url: string;
@@ -43,6 +47,7 @@ beforeAll(async () => {
       prisma,
       create: {
         prisma,
+        pool,
         accounts: DEFAULT_SANDBOX_ACCOUNTS,
         tradeNoPrefix: '',
         tradeNoTimeZone: 'Asia/Phnom_Penh',

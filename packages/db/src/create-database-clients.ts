@@ -1,0 +1,28 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaClient } from './generated/prisma/client.js';
+import type { CreatePrismaClientOptions } from './create-prisma-client.js';
+
+export interface DatabaseClients {
+  prisma: PrismaClient;
+  /**
+   * The node-postgres pool under Prisma, for hot paths written as plain SQL (Prisma costs about
+   * 0.2 ms of CPU per statement, which a path of a dozen statements at hundreds per second
+   * cannot afford). `prisma.$disconnect()` ends it.
+   */
+  pool: pg.Pool;
+}
+
+/** Prisma and plain SQL over one pool of connections. */
+export function createDatabaseClients(options: CreatePrismaClientOptions): DatabaseClients {
+  const pool = new pg.Pool({
+    connectionString: options.databaseUrl,
+    max: options.poolSize ?? 10,
+    application_name: options.applicationName ?? 'vexora-checkout',
+  });
+  // An idle client that loses its connection emits on the pool; without a listener that is an
+  // uncaught exception. The next checkout gets a fresh connection.
+  pool.on('error', () => undefined);
+  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
+  return { prisma: new PrismaClient({ adapter }), pool };
+}
