@@ -29,6 +29,7 @@ import {
   stopLocalPostgres,
 } from '../packages/dev-services/src/index.js';
 import { withDatabase } from '@vexora-checkout/testing/services';
+import { int, machineTicks, percentile, table } from './bench-support.js';
 import { devConfig, repoRoot } from './dev-config.js';
 import { runMigrations } from './run-migrations.js';
 
@@ -81,12 +82,6 @@ const MAX_IN_FLIGHT = 500;
 // ---------------------------------------------------------------------------------------------
 // Small helpers
 
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank] ?? Number.NaN;
-}
-
 interface Latency {
   p50: number;
   p90: number;
@@ -105,20 +100,6 @@ function summarise(values: number[]): Latency {
 }
 
 const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : 'n/a');
-const int = (value: number) => (Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : 'n/a');
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
-  );
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, column) =>
-        column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0),
-      )
-      .join('  ');
-  return [line(header), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)].join('\n');
-}
 
 const isSuccess = (outcome: string) => outcome.startsWith('2');
 
@@ -152,18 +133,6 @@ function processTicks(pid: number): number | undefined {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return Number(fields[11]) + Number(fields[12]); // utime + stime
-  } catch {
-    return undefined;
-  }
-}
-
-function machineTicks(): { busy: number; total: number } | undefined {
-  try {
-    const first = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
-    const values = first.trim().split(/\s+/).slice(1, 9).map(Number);
-    const total = values.reduce((sum, value) => sum + value, 0);
-    const idle = (values[3] ?? 0) + (values[4] ?? 0);
-    return { busy: total - idle, total };
   } catch {
     return undefined;
   }

@@ -33,6 +33,7 @@ import {
   stopDevServices,
 } from '../packages/dev-services/src/index.js';
 import { withDatabase } from '@vexora-checkout/testing/services';
+import { int, machineTicks, percentile, table } from './bench-support.js';
 import { devConfig, repoRoot } from './dev-config.js';
 import { runMigrations } from './run-migrations.js';
 
@@ -266,18 +267,6 @@ function processTicks(pid: number | undefined): number | undefined {
   }
 }
 
-function machineTicks(): { busy: number; total: number } | undefined {
-  try {
-    const first = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
-    const values = first.trim().split(/\s+/).slice(1, 9).map(Number);
-    const total = values.reduce((sum, value) => sum + value, 0);
-    const idle = (values[3] ?? 0) + (values[4] ?? 0);
-    return { busy: total - idle, total };
-  } catch {
-    return undefined;
-  }
-}
-
 interface CpuSnapshot {
   at: number;
   machine: { busy: number; total: number } | undefined;
@@ -397,12 +386,6 @@ interface LoadResult {
   batchLatency: { p50: number; p99: number; max: number };
   maxInFlight: number;
   errors: Map<string, number>;
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank] ?? Number.NaN;
 }
 
 async function runLoad(options: {
@@ -688,20 +671,6 @@ async function runNoopReference(redisUrl: string, jobs: number) {
 // Report helpers
 
 const ms = (value: number) => (Number.isFinite(value) ? `${Math.round(value)}` : 'n/a');
-const int = (value: number) => (Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : 'n/a');
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
-  );
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, column) =>
-        column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0),
-      )
-      .join('  ');
-  return [line(header), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)].join('\n');
-}
 
 // ---------------------------------------------------------------------------------------------
 // Main

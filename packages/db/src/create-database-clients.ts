@@ -1,7 +1,14 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from './generated/prisma/client.js';
-import type { CreatePrismaClientOptions } from './create-prisma-client.js';
+
+export interface CreatePrismaClientOptions {
+  databaseUrl: string;
+  /** Connections in the pool (node-postgres `max`). */
+  poolSize?: number;
+  /** Name shown in pg_stat_activity, so an operator can tell which process holds a connection. */
+  applicationName?: string;
+}
 
 export interface DatabaseClients {
   prisma: PrismaClient;

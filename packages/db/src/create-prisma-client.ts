@@ -1,13 +1,7 @@
-import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from './generated/prisma/client.js';
+import { createDatabaseClients, type CreatePrismaClientOptions } from './create-database-clients.js';
+import type { PrismaClient } from './generated/prisma/client.js';
 
-export interface CreatePrismaClientOptions {
-  databaseUrl: string;
-  /** Connections in the pool (node-postgres `max`). */
-  poolSize?: number;
-  /** Name shown in pg_stat_activity, so an operator can tell which process holds a connection. */
-  applicationName?: string;
-}
+export type { CreatePrismaClientOptions };
 
 /**
  * Prisma Client over node-postgres through the driver adapter: no Rust query engine, no binary
@@ -15,10 +9,5 @@ export interface CreatePrismaClientOptions {
  * singleton, so tests and processes pass their client explicitly.
  */
 export function createPrismaClient(options: CreatePrismaClientOptions): PrismaClient {
-  const adapter = new PrismaPg({
-    connectionString: options.databaseUrl,
-    max: options.poolSize ?? 10,
-    application_name: options.applicationName ?? 'vexora-checkout',
-  });
-  return new PrismaClient({ adapter });
+  return createDatabaseClients(options).prisma;
 }

@@ -28,7 +28,8 @@ import { waitForIntentState } from './wait-for-intent-state.js';
 
 export const MAX_BATCH_ITEMS = 1_000;
 
-const idempotencyKeySchema = z
+/** The `Idempotency-Key` header (also each batch item's key); the OpenAPI document uses it too. */
+export const idempotencyKeySchema = z
   .string({ error: 'is required' })
   .min(1, 'is required')
   .max(255, 'must be at most 255 characters')
@@ -42,7 +43,8 @@ const batchEnvelopeSchema = z.strictObject({
 });
 const batchItemSchema = z.strictObject({ idempotencyKey: idempotencyKeySchema, checkout: z.unknown() });
 
-const getQuerySchema = z.strictObject({
+/** Query of `GET /v1/checkouts/:id`; the OpenAPI document uses it too. */
+export const getCheckoutQuerySchema = z.strictObject({
   waitFor: z.enum(INTENT_STATES, { error: `must be one of ${INTENT_STATES.join(', ')}` }).optional(),
   timeout: z.coerce.number().min(0, 'must be 0-30 seconds').max(30, 'must be 0-30 seconds').default(10),
 });
@@ -203,7 +205,7 @@ export function createCheckoutsRouter(deps: CheckoutsRouterDeps): Router {
 
   router.get('/:id', async (request, response) => {
     const principal = principalOf(response.locals);
-    const query = getQuerySchema.safeParse(request.query);
+    const query = getCheckoutQuerySchema.safeParse(request.query);
     if (!query.success) throw validationProblem(zodFieldErrors(query.error, 'query'));
     const id = request.params.id ?? '';
     const intent = query.data.waitFor

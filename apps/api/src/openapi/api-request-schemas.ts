@@ -1,25 +1,8 @@
-import { createCheckoutBodySchema, INTENT_STATES } from '@vexora-checkout/contracts';
+import { createCheckoutBodySchema } from '@vexora-checkout/contracts';
 import { z } from 'zod';
-import { MAX_BATCH_ITEMS } from '../checkouts/checkouts-router.js';
+import { idempotencyKeySchema, MAX_BATCH_ITEMS } from '../checkouts/checkouts-router.js';
 
-// Request shapes the document needs but the routers do not export. The two mirrors below copy
-// module-private schemas of checkouts-router.ts (error messages left out: they are not part of
-// the shape). checkouts-router-agreement.test.ts sends requests through the real router to prove
-// that each mirror accepts and rejects what the router does; once the router exports its own
-// schemas, import them here instead and delete the mirrors.
-
-/** Mirror of `idempotencyKeySchema` in checkouts-router.ts. */
-export const idempotencyKeySchema = z
-  .string()
-  .min(1)
-  .max(255)
-  .regex(/^[\x21-\x7e]+$/);
-
-/** Mirror of `getQuerySchema` in checkouts-router.ts (`GET /v1/checkouts/:id`). */
-export const getCheckoutQuerySchema = z.strictObject({
-  waitFor: z.enum(INTENT_STATES).optional(),
-  timeout: z.coerce.number().min(0).max(30).default(10),
-});
+// Request shapes the document needs that no router defines as one schema.
 
 /**
  * `POST /v1/checkouts/batch` as a valid request looks. The router checks the envelope first and
@@ -45,3 +28,5 @@ export const checkoutBatchRequestSchema = z.strictObject({
       description: `1 to ${MAX_BATCH_ITEMS} intents, created in one database transaction. Results come back in the same order.`,
     }),
 });
+
+export { getCheckoutQuerySchema, idempotencyKeySchema } from '../checkouts/checkouts-router.js';
