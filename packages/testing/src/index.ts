@@ -14,3 +14,4 @@ export { ResourceTracker, LeakError, type TrackedResource } from './track-resour
 export { startAppProcess, type AppProcess } from './start-app-process.js';
 export { runAppUntilListening, type ListeningApp } from './run-app-until-listening.js';
 export { waitUntil } from './wait-until.js';
+export { startTcpProxy, type TcpProxy } from './start-tcp-proxy.js';
