@@ -54,6 +54,7 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '5' },
     'drain-timeout': { type: 'string', default: '600' },
     'noop-jobs': { type: 'string', default: '20000' },
+    'gateway-rps': { type: 'string', default: '2000' },
     help: { type: 'boolean', default: false },
   },
   allowPositionals: false,
@@ -70,6 +71,9 @@ if (args.help) {
   --warmup S          seconds of load at half the rate before measuring (default 5; 0: none)
   --drain-timeout S   how long to wait for the backlog after the load (default 600)
   --noop-jobs N       jobs of the bare BullMQ reference (default 20000; 0: skip)
+  --gateway-rps N     VEXORA_REQUESTS_PER_SECOND of the workers: the bench account's Vexora rate
+                      budget (default 2000, above the target, so the pacing runs but never waits;
+                      0: no pacing at all)
 Passed through to the apps when set: API_DATABASE_POOL_SIZE, WORKER_DATABASE_POOL_SIZE,
 GATEWAY_CONNECTIONS. DATABASE_URL and REDIS_URL name the servers (default: the dev services).
 BENCH_CPU_PROF_DIR=dir runs every app with --cpu-prof (profiles written there at the end).`);
@@ -95,6 +99,7 @@ const settings = {
   warmupS: positiveNumber('warmup', args.warmup, true),
   drainTimeoutS: positiveNumber('drain-timeout', args['drain-timeout']),
   noopJobs: Math.round(positiveNumber('noop-jobs', args['noop-jobs'], true)),
+  gatewayRps: positiveNumber('gateway-rps', args['gateway-rps'], true),
 };
 const passThrough: Record<string, string> = {};
 for (const name of ['API_DATABASE_POOL_SIZE', 'WORKER_DATABASE_POOL_SIZE', 'GATEWAY_CONNECTIONS']) {
@@ -328,6 +333,18 @@ class CpuMeter {
     result.machine = machine;
     return result;
   }
+}
+
+/**
+ * Transactions committed in the bench database so far (every app's statements, the bench's own
+ * queries included): commits per intent show how well statements are shared.
+ */
+async function databaseCommits(admin: PrismaClient, database: string): Promise<number> {
+  const [row] = await admin.$queryRawUnsafe<{ n: number }[]>(
+    `SELECT xact_commit::float8 AS n FROM pg_stat_database WHERE datname = $1`,
+    database,
+  );
+  return row?.n ?? Number.NaN;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -786,7 +803,7 @@ async function main(): Promise<void> {
           VEXORA_BASE_URL: `http://127.0.0.1:${sandboxPort}`,
           BULLMQ_PREFIX: bullmqPrefix,
           WORKER_CONCURRENCY: String(settings.concurrency),
-          VEXORA_REQUESTS_PER_SECOND: '0',
+          VEXORA_REQUESTS_PER_SECOND: String(settings.gatewayRps),
           LOG_LEVEL: 'warn',
           ...passThrough,
         },
@@ -823,6 +840,8 @@ async function main(): Promise<void> {
   );
   const loadAt = os.loadavg();
   const cpuStart = await meter.snapshot();
+  const windowStart = new Date();
+  const commitsAtStart = await databaseCommits(admin, database);
   const load = await runLoad({
     port: api.port,
     key: keys.bench,
@@ -831,6 +850,16 @@ async function main(): Promise<void> {
     seconds: settings.durationS,
   });
   const cpu = await meter.since(cpuStart);
+  const cpuSeconds = (performance.now() - cpuStart.at) / 1000;
+  // Intents linked while CPU was measured: the denominator of CPU per intent.
+  const [linkedRow] = await db.$queryRawUnsafe<{ n: number }[]>(
+    `SELECT count(*)::int AS n FROM status_history
+     WHERE to_state = 'AWAITING_PAYMENT' AND created_at >= $1::timestamptz AND created_at < $2::timestamptz`,
+    windowStart.toISOString(),
+    new Date().toISOString(),
+  );
+  const linkedDuringCpu = linkedRow?.n ?? 0;
+  const commitsDuringCpu = (await databaseCommits(admin, database)) - commitsAtStart;
   const [backlogRow] = await db.$queryRawUnsafe<{ n: number }[]>(
     `SELECT count(*)::int AS n FROM checkout_intent WHERE client_id = 'bench-bench' AND ${UNSETTLED}`,
   );
@@ -866,7 +895,8 @@ async function main(): Promise<void> {
   );
   console.log(
     `  worker processes ${settings.workers}, WORKER_CONCURRENCY=${settings.concurrency}, sandbox latency ` +
-      `${settings.latencyMs} ms, batch size ${settings.batchSize}` +
+      `${settings.latencyMs} ms, batch size ${settings.batchSize}, ` +
+      `VEXORA_REQUESTS_PER_SECOND=${settings.gatewayRps}` +
       (Object.keys(passThrough).length > 0
         ? `, ${Object.entries(passThrough)
             .map(([name, value]) => `${name}=${value}`)
@@ -913,11 +943,25 @@ async function main(): Promise<void> {
     ),
   );
   if (cpu) {
-    const entries = Object.entries(cpu).filter(([name]) => name !== 'machine');
+    // CPU per intent linked during the measured window: the figure to compare between versions,
+    // because unlike latency it hardly moves when other work shares the machine.
+    const perIntent = (percent: number) =>
+      linkedDuringCpu > 0 ? ((percent / 100) * cpuSeconds * 1000) / linkedDuringCpu : Number.NaN;
     console.log(
-      `  CPU during the load (% of one core; ${os.availableParallelism() * 100}% is the machine): ` +
-        entries.map(([name, value]) => `${name} ${value.toFixed(0)}%`).join(', ') +
-        `; machine busy ${(cpu.machine ?? Number.NaN).toFixed(0)}%`,
+      `\nCPU during the load (${cpuSeconds.toFixed(1)} s, ${int(linkedDuringCpu)} intents linked in it, ` +
+        `${(linkedDuringCpu > 0 ? commitsDuringCpu / linkedDuringCpu : Number.NaN).toFixed(2)} PostgreSQL ` +
+        `commits per intent; ` +
+        `${os.availableParallelism() * 100}% is the whole machine)`,
+    );
+    console.log(
+      table(
+        ['consumer', '% of one core', 'ms CPU per intent linked'],
+        Object.entries(cpu).map(([name, percent]) => [
+          name === 'machine' ? 'machine (busy)' : name,
+          `${percent.toFixed(0)}%`,
+          perIntent(percent).toFixed(2),
+        ]),
+      ),
     );
   }
 

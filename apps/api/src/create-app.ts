@@ -9,6 +9,7 @@ import type { ApiKeyAuthenticator } from './auth/authenticate-api-key.js';
 import { requireApiKey } from './auth/require-api-key.js';
 import { createCheckoutsRouter } from './checkouts/checkouts-router.js';
 import type { CreateIntentsDeps } from './checkouts/create-checkout-intents.js';
+import { createOutboxWakeUp, type OutboxWakeUp } from './checkouts/create-outbox-wake-up.js';
 import type { ApiMetrics } from './create-metrics.js';
 import { createEventsRouter } from './events/events-router.js';
 import { createOpenApiRouter } from './openapi/create-openapi-router.js';
@@ -23,7 +24,9 @@ export interface ApiDependencies {
   metrics: ApiMetrics;
   authenticate: ApiKeyAuthenticator;
   accounts: readonly VexoraAccount[];
-  create: Omit<CreateIntentsDeps, 'prisma' | 'pool' | 'accounts'>;
+  create: Omit<CreateIntentsDeps, 'prisma' | 'pool' | 'accounts' | 'wakeOutbox'>;
+  /** Wakes the outbox relay after creates; by default one on `pool` (main flushes its own at stop). */
+  outboxWakeUp?: OutboxWakeUp;
   bodyLimitBytes: number;
   /** Readiness checks beyond the database (Redis, in production). */
   readinessChecks?: Record<string, HealthCheck>;
@@ -80,6 +83,7 @@ export function createApp(deps: ApiDependencies): Express {
   // Public: the reference of this API (/openapi.json) and its rendered page (/docs).
   app.use(createOpenApiRouter());
 
+  const outboxWakeUp = deps.outboxWakeUp ?? createOutboxWakeUp(deps.pool);
   const v1 = express.Router();
   v1.use((request, _response, next) => {
     if (request.method === 'POST' && !request.is('application/json')) {
@@ -93,7 +97,13 @@ export function createApp(deps: ApiDependencies): Express {
     '/checkouts',
     createCheckoutsRouter({
       prisma: deps.prisma,
-      create: { ...deps.create, prisma: deps.prisma, pool: deps.pool, accounts: deps.accounts },
+      create: {
+        ...deps.create,
+        prisma: deps.prisma,
+        pool: deps.pool,
+        accounts: deps.accounts,
+        wakeOutbox: () => outboxWakeUp.wake(),
+      },
       onOutcome: (outcome) => deps.metrics.intents.inc({ outcome }),
     }),
   );

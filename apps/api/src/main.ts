@@ -2,6 +2,7 @@ import { createDatabaseClients } from '@vexora-checkout/db';
 import { createLogger, loadConfigOrExit, runService, startHttpServer } from '@vexora-checkout/runtime';
 import { Redis } from 'ioredis';
 import { createApiKeyAuthenticator } from './auth/authenticate-api-key.js';
+import { createOutboxWakeUp } from './checkouts/create-outbox-wake-up.js';
 import { createApp } from './create-app.js';
 import { createMetrics } from './create-metrics.js';
 import { loadApiConfig } from './env.js';
@@ -27,9 +28,11 @@ await runService({
       enableOfflineQueue: false,
     });
     redis.on('error', () => undefined);
+    const outboxWakeUp = createOutboxWakeUp(pool);
     const app = createApp({
       prisma,
       pool,
+      outboxWakeUp,
       logger,
       metrics: createMetrics(),
       authenticate: createApiKeyAuthenticator(prisma),
@@ -53,6 +56,7 @@ await runService({
     return {
       stop: async () => {
         await http.close();
+        await outboxWakeUp.flush(); // the last creates' wake-up, if it was still waiting
         redis.disconnect();
         await prisma.$disconnect();
       },

@@ -44,6 +44,17 @@ const workerEnvSchema = z
     /** BullMQ: how long a job's lock lasts without renewal, and how often stalled jobs are looked for. */
     WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
     WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
+    /**
+     * On SIGTERM, how long running jobs may take to finish; past it they are handed back to the
+     * queue (0: at once). Keep it under the orchestrator's grace period minus a few seconds.
+     */
+    WORKER_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(25_000),
+    /** Intents by state (a count over the whole table) are recounted at most this often; 0: not reported. */
+    WORKER_METRICS_INTENTS_TTL_MS: z.coerce
+      .number()
+      .int()
+      .refine((ms) => ms === 0 || (ms >= 1_000 && ms <= 3_600_000), 'must be 0 or 1000-3600000')
+      .default(60_000),
     SWEEP_INTERVAL_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
     SWEEP_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(500),
     /** A PENDING intent older than this without a live job is republished (e.g. Redis lost its data). */
@@ -58,6 +69,10 @@ const workerEnvSchema = z
       .transform((value) => value.split(',').map(Number)),
     /** Without a final status this long after the link was issued, an intent becomes EXPIRED. */
     PAYMENT_WINDOW_MS: z.coerce.number().int().min(600_000).default(86_400_000),
+    /** Notifications reconciled at once by this process (each may wait on a Query API call). */
+    RECONCILE_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
+    /** A stored notification still unprocessed this long after it arrived is enqueued again by the sweep. */
+    RECONCILE_STRAGGLER_GRACE_MS: z.coerce.number().int().min(5_000).max(86_400_000).default(60_000),
     GATEWAY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     GATEWAY_CONNECTIONS: z.coerce.number().int().min(1).max(1_024).default(64),
     WORKER_DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),

@@ -1,5 +1,5 @@
 import type { VexoraAccount } from '@vexora-checkout/contracts';
-import { createPrismaClient } from '@vexora-checkout/db';
+import { createDatabaseClients } from '@vexora-checkout/db';
 import { createGatewayClient, type GatewayClient } from '@vexora-checkout/gateway-client';
 import {
   createHealthListener,
@@ -11,7 +11,22 @@ import {
 import { Worker } from 'bullmq';
 import { createRedisConnection } from './create-redis-connection.js';
 import { loadWorkerConfig } from './env.js';
+import {
+  createMetricsPool,
+  createWorkerMetrics,
+  endMetricsPool,
+  measureGateway,
+  serveMetrics,
+} from './metrics/index.js';
+import { closeWorkersWithin, trackActiveJobs } from './shutdown/close-workers-within.js';
 import { startOutboxRelay } from './outbox/index.js';
+import {
+  countOpenExceptions,
+  createReconcileMetrics,
+  createReconcileProcessor,
+  createReconcileQueue,
+  RECONCILE_QUEUE,
+} from './reconcile/index.js';
 import { createSweepProcessor, createSweepQueue, scheduleSweeps, SWEEP_QUEUE } from './sweeps/index.js';
 import { createAccountRateLimiter } from './rate-limit/create-account-rate-limiter.js';
 import { rateLimitGateway } from './rate-limit/rate-limit-gateway.js';
@@ -30,14 +45,25 @@ if (config.usingDefaultAccounts) {
 
 await runService({
   logger,
+  // Active jobs get WORKER_SHUTDOWN_TIMEOUT_MS, closing the rest a few seconds; then exit anyway.
+  shutdownTimeoutMs: config.WORKER_SHUTDOWN_TIMEOUT_MS + 10_000,
   start: async () => {
-    const prisma = createPrismaClient({
+    // Prisma for the sweeps; its pool for the submit path's plain SQL (one pool for both).
+    const { prisma, pool } = createDatabaseClients({
       databaseUrl: config.DATABASE_URL,
       poolSize: config.WORKER_DATABASE_POOL_SIZE,
       applicationName: 'vexora-worker',
     });
     const redis = createRedisConnection(config.REDIS_URL, 'vexora-worker');
     redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
+    // Prometheus metrics, served on the health listener; the counts read at scrape time use a
+    // small pool of their own.
+    const metricsPool = createMetricsPool(config.DATABASE_URL);
+    const metrics = createWorkerMetrics({
+      pool: metricsPool,
+      logger: logger.child({ component: 'metrics' }),
+      intentsTtlMs: config.WORKER_METRICS_INTENTS_TTL_MS,
+    });
 
     // One keep-alive pool per merchant account's gateway, paced by the account's rate budget
     // (shared by every worker process through Redis).
@@ -57,7 +83,8 @@ await runService({
           timeoutMs: config.GATEWAY_TIMEOUT_MS,
           connections: config.GATEWAY_CONNECTIONS,
         });
-        client = rateLimitGateway(direct, limiter, account.id);
+        // Measured inside the pacing: the histogram is Vexora's latency, not our rate limit.
+        client = rateLimitGateway(measureGateway(direct, metrics), limiter, account.id);
         gateways.set(account.id, client);
       }
       return client;
@@ -78,6 +105,7 @@ await runService({
       SUBMIT_QUEUE,
       createSubmitProcessor({
         prisma,
+        pool,
         gatewayFor,
         accounts: config.accounts,
         notifyUrl: config.WEBHOOK_PUBLIC_URL,
@@ -102,8 +130,44 @@ await runService({
       },
     );
     submitWorker.on('error', (error) => logger.warn({ err: error }, 'checkout-submit worker error'));
+    metrics.observeWorker(submitWorker);
+    const trackedSubmitWorker = trackActiveJobs(submitWorker);
     submitWorker.on('failed', (job, error) => {
       if (error.name !== 'RetryLaterError') logger.error({ err: error, jobId: job?.id }, 'submit job failed');
+    });
+
+    // Reconciliation of the notifications the webhook stored (it adds the jobs; the sweep adds
+    // stragglers again). Retries and retention come from the jobs' shared options.
+    const reconcileQueue = createReconcileQueue({ connection: redis, prefix: config.BULLMQ_PREFIX });
+    reconcileQueue.on('error', (error) => logger.warn({ err: error }, 'notification-reconcile queue error'));
+    const reconcileWorker = new Worker(
+      RECONCILE_QUEUE,
+      createReconcileProcessor({
+        prisma,
+        gatewayFor,
+        accounts: config.accounts,
+        metrics: createReconcileMetrics(metrics.registry, {
+          countOpenExceptions: () => countOpenExceptions(prisma),
+          onError: (error) => logger.warn({ err: error }, 'could not count open reconciliation exceptions'),
+        }),
+      }),
+      {
+        connection: redis,
+        prefix: config.BULLMQ_PREFIX,
+        concurrency: config.RECONCILE_CONCURRENCY,
+        // A job that stalls twice fails; the row stays unprocessed and the straggler sweep adds
+        // it again (a rerun applies nothing twice).
+        maxStalledCount: 1,
+      },
+    );
+    reconcileWorker.on('error', (error) =>
+      logger.warn({ err: error }, 'notification-reconcile worker error'),
+    );
+    metrics.observeWorker(reconcileWorker);
+    const trackedReconcileWorker = trackActiveJobs(reconcileWorker);
+    reconcileWorker.on('failed', (job, error) => {
+      if (error.name !== 'InconclusiveProofError')
+        logger.error({ err: error, jobId: job?.id }, 'reconcile job failed');
     });
 
     const sweepQueue = createSweepQueue({ connection: redis, prefix: config.BULLMQ_PREFIX });
@@ -122,6 +186,7 @@ await runService({
       createSweepProcessor({
         prisma,
         submitQueue,
+        reconcileQueue,
         redis,
         keyPrefix: config.BULLMQ_PREFIX,
         gatewayFor,
@@ -135,11 +200,14 @@ await runService({
           paymentWindowMs: config.PAYMENT_WINDOW_MS,
           submittingLeaseMs: config.SUBMITTING_LEASE_MS,
           pollClaimTtlMs: config.GATEWAY_TIMEOUT_MS * 2 + 10_000,
+          stragglerGraceMs: config.RECONCILE_STRAGGLER_GRACE_MS,
         },
       }),
       { connection: redis, prefix: config.BULLMQ_PREFIX, concurrency: 1 },
     );
     sweepWorker.on('error', (error) => logger.warn({ err: error }, 'sweeps worker error'));
+    metrics.observeWorker(sweepWorker);
+    const trackedSweepWorker = trackActiveJobs(sweepWorker);
     sweepWorker.on('failed', (job, error) => logger.error({ err: error, jobId: job?.id }, 'sweep failed'));
 
     // The worker has no public HTTP surface; this listener exists for orchestrators' probes.
@@ -151,9 +219,11 @@ await runService({
         await redis.ping();
       },
     });
+    metrics.reportQueueDepth([submitQueue, reconcileQueue, sweepQueue], () => redis.status === 'ready');
     const http = await startHttpServer(
       (request, response) => {
         if (request.url === '/health') void health(request, response);
+        else if (request.url === '/metrics') void serveMetrics(metrics.registry, logger, request, response);
         else response.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
       },
       { host: config.WORKER_HEALTH_HOST, port: config.WORKER_HEALTH_PORT },
@@ -164,14 +234,25 @@ await runService({
     );
     return {
       stop: async () => {
-        await http.close();
-        // Stop publishing, then let active jobs finish (BullMQ waits for them), then release.
+        const deadline = Date.now() + config.WORKER_SHUTDOWN_TIMEOUT_MS;
+        // Stop publishing; then no worker takes a new job and the running ones get until the
+        // deadline, after which they are handed back to the queue (docs/operations.md).
         clearInterval(rescheduler);
         await relay.stop();
-        await sweepWorker.close();
-        await submitWorker.close();
-        await Promise.all([submitQueue.close(), sweepQueue.close()]);
-        await Promise.all([...gateways.values()].map((client) => client.close()));
+        const closed = await closeWorkersWithin(
+          [trackedSubmitWorker, trackedReconcileWorker, trackedSweepWorker],
+          {
+            deadline,
+            logger,
+          },
+        );
+        if (closed.forced) logger.warn({ handedBack: closed.handedBack }, 'stopped at the shutdown deadline');
+        await Promise.all([submitQueue.close(), reconcileQueue.close(), sweepQueue.close()]);
+        // Calls of handed-back jobs may still be in flight: waiting for them is pointless, the
+        // process is leaving and the jobs will run elsewhere.
+        if (!closed.forced) await Promise.all([...gateways.values()].map((client) => client.close()));
+        await http.close();
+        await endMetricsPool(metricsPool);
         await redis.quit();
         await prisma.$disconnect();
       },

@@ -60,3 +60,11 @@ export {
   generateTradeNo,
   type TradeNoInput,
 } from './generate-trade-no.js';
+export {
+  NOTIFICATION_RECONCILE_JOB,
+  NOTIFICATION_RECONCILE_QUEUE,
+  NOTIFICATION_RECONCILE_JOB_OPTIONS,
+  notificationReconcileJobDataSchema,
+  notificationReconcileJobId,
+  type NotificationReconcileJobData,
+} from './notification-queue.js';

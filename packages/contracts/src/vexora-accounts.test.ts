@@ -20,6 +20,7 @@ describe('parseVexoraAccounts', () => {
           currencies: ['KHR', 'USD'],
           channelCode: 'KHQR',
           wayCode: 'KHQR',
+          trustSignedNotifications: false,
         },
       ],
       usingDefaults: false,
@@ -46,6 +47,27 @@ describe('parseVexoraAccounts', () => {
         { id: 'm2', merchantNo: 'M2', currencies: ['KHR'] },
       ],
     });
+  });
+
+  it('trusts signed notifications only for accounts that say so', () => {
+    const accounts = [
+      { id: 'trusting', merchantNo: 'M1', appSecret: 'secret-one', trustSignedNotifications: true },
+      { id: 'checking', merchantNo: 'M2', appSecret: 'secret-two' },
+    ];
+    expect(parseVexoraAccounts({ VEXORA_ACCOUNTS: JSON.stringify(accounts) })).toMatchObject({
+      ok: true,
+      accounts: [
+        { id: 'trusting', trustSignedNotifications: true },
+        { id: 'checking', trustSignedNotifications: false },
+      ],
+    });
+    expect(
+      parseVexoraAccounts({
+        VEXORA_ACCOUNTS: JSON.stringify([
+          { merchantNo: 'M1', appSecret: 'secret-one', trustSignedNotifications: 'yes' },
+        ]),
+      }),
+    ).toEqual({ ok: false, issues: ['VEXORA_ACCOUNTS[0][trustSignedNotifications]: must be true or false'] });
   });
 
   it('explains every mistake, naming the variable', () => {

@@ -23,6 +23,13 @@ export interface VexoraAccount {
   wayCode: string;
   /** Calls per second to Vexora for this account; unset means the deployment's default. */
   requestsPerSecond?: number;
+  /**
+   * Whether a notification whose `sign` verifies with this account's secret is proof enough to
+   * apply its claim without asking the Query API. Off by default: the signing rule for
+   * notifications is an assumption (the published page is cut off), so until it is confirmed
+   * every claim is checked through the Query API. Unsigned notifications are always checked.
+   */
+  trustSignedNotifications?: boolean;
 }
 
 const accountSchema = z.strictObject({
@@ -41,6 +48,7 @@ const accountSchema = z.strictObject({
   channelCode: z.string().trim().min(1).default('KHQR'),
   wayCode: z.string().trim().min(1).default('KHQR'),
   requestsPerSecond: z.number().positive('must be positive').max(10_000, 'must be at most 10000').optional(),
+  trustSignedNotifications: z.boolean({ error: 'must be true or false' }).default(false),
 });
 
 /**
@@ -82,7 +90,8 @@ const SINGLE_ACCOUNT_NAMES: Record<string, string> = {
 /**
  * Reads the merchant accounts from the environment names every app shares:
  * - `VEXORA_ACCOUNTS`: a JSON array of `{ id?, merchantNo, appSecret, baseUrl?, currencies?,
- *   channelCode?, wayCode? }` (ids default to the merchant number, lowercased);
+ *   channelCode?, wayCode?, requestsPerSecond?, trustSignedNotifications? }` (ids default to the
+ *   merchant number, lowercased; `trustSignedNotifications` defaults to false);
  * - or one account from `VEXORA_MERCHANT_NO` + `VEXORA_APP_SECRET` (+ `VEXORA_BASE_URL`,
  *   `VEXORA_CURRENCIES` as "USD,KHR");
  * - neither: the development defaults (`usingDefaults: true`, which callers should log).

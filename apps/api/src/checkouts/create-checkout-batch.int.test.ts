@@ -81,6 +81,39 @@ describe('POST /v1/checkouts/batch', () => {
     expect(await api.prisma.checkoutIntent.count({ where: { clientId } })).toBe(2);
   });
 
+  test('a merchantReference taken before the batch refuses every item that repeats it, naming the first intent', async () => {
+    const { key, clientId } = await api.newClient();
+    const earlier = await api.request('/v1/checkouts', {
+      key,
+      idempotencyKey: 'early',
+      body: validCheckout({ merchantReference: 'taken' }),
+    });
+    const batch = await api.request('/v1/checkouts/batch', {
+      key,
+      body: {
+        items: [
+          item('t-0', { merchantReference: 'taken' }),
+          item('t-1', { merchantReference: 'free' }),
+          item('t-2', { merchantReference: 'taken' }),
+          item('t-3', { merchantReference: 'free' }),
+        ],
+      },
+    });
+    expect(batch.body.summary).toEqual({ created: 1, replayed: 0, refused: 3, invalid: 0 });
+    const existing = (index: number) => batch.body.results[index].body.existing.id as string;
+    expect([existing(0), existing(2)]).toEqual([earlier.body.id, earlier.body.id]);
+    expect(existing(3)).toBe(batch.body.results[1].body.id);
+    // Each refusal is stored under its key like a success.
+    const again = await api.request('/v1/checkouts', {
+      key,
+      idempotencyKey: 't-2',
+      body: validCheckout({ merchantReference: 'taken' }),
+    });
+    expect(again.status).toBe(409);
+    expect(again.body).toEqual(batch.body.results[2].body);
+    expect(await api.prisma.checkoutIntent.count({ where: { clientId } })).toBe(2);
+  });
+
   test('takes 1,000 items in one request, set-based', async () => {
     const { key, clientId } = await api.newClient();
     const items = Array.from({ length: 1_000 }, (_, index) =>

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { afterAll, describe, expect, test } from '@vexora-checkout/testing';
+import { afterAll, describe, expect, test, waitUntil } from '@vexora-checkout/testing';
 import { startTestApi, validCheckout, type TestApi } from '../../test/start-test-api.js';
 
 let api: TestApi;
@@ -141,6 +141,29 @@ describe('idempotency', () => {
     expect(second.body.id).not.toBe(first.body.id);
   });
 
+  test('a key whose replay window has passed is free for a new request', async () => {
+    const { key, clientId } = await api.newClient();
+    const first = await api.request('/v1/checkouts', { key, idempotencyKey: 'old', body: validCheckout() });
+    await api.prisma.$executeRaw`
+      UPDATE idempotency_key SET expires_at = now() - interval '1 second' WHERE client_id = ${clientId}`;
+    const second = await api.request('/v1/checkouts', {
+      key,
+      idempotencyKey: 'old',
+      body: validCheckout({ amount: '99.00' }),
+    });
+    expect(second.status).toBe(202);
+    expect(second.body.id).not.toBe(first.body.id);
+    // The key now replays the second request's answer, for a new window.
+    const replay = await api.request('/v1/checkouts', {
+      key,
+      idempotencyKey: 'old',
+      body: validCheckout({ amount: '99.00' }),
+    });
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.body).toEqual(second.body);
+    expect(await countRows(clientId)).toEqual({ intents: 2, outbox: 2, history: 2, keys: 1 });
+  });
+
   test('answers 409 while a request with the same key is in flight', async () => {
     const { key, clientId } = await api.newClient();
     // Hold the key as an in-flight request would: claimed in a transaction not yet committed.
@@ -168,6 +191,56 @@ describe('idempotency', () => {
       (await api.request('/v1/checkouts', { key, idempotencyKey: 'busy', body: validCheckout() })).status,
     ).toBe(202);
     expect(await countRows(clientId)).toEqual({ intents: 1, outbox: 1, history: 1, keys: 1 });
+  });
+
+  test('waits for a concurrent insert of the same merchantReference past the in-flight wait, then decides', async () => {
+    // An api whose in-flight wait is 1 ms: the wait for the key must not bound other lock waits.
+    const quick = await startTestApi(databaseUrl, { inFlightWaitMs: 1 });
+    const { key, clientId } = await quick.newClient();
+    const created = await quick.request('/v1/checkouts', {
+      key,
+      idempotencyKey: 'model',
+      body: validCheckout({ merchantReference: 'model' }),
+    });
+    // Another transaction inserts merchantReference "race" and holds it, uncommitted.
+    const holder = new pg.Client({ connectionString: databaseUrl });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query(
+        `INSERT INTO checkout_intent (id, client_id, account_id, merchant_no, merchant_reference, trade_no, amount,
+           currency, channel_code, way_code, payer_first_name, payer_last_name, payer_mobile, payer_email,
+           state_changed_at, updated_at)
+         SELECT gen_random_uuid(), client_id, account_id, merchant_no, 'race', trade_no || 'R', amount, currency,
+           channel_code, way_code, payer_first_name, payer_last_name, payer_mobile, payer_email, now(), now()
+         FROM checkout_intent WHERE id = $1`,
+        [created.body.id],
+      );
+      const pending = quick.request('/v1/checkouts', {
+        key,
+        idempotencyKey: 'racer',
+        body: validCheckout({ merchantReference: 'race' }),
+      });
+      // The create waits for the holder's transaction (far longer than 1 ms by the time this returns).
+      await waitUntil(
+        async () =>
+          (
+            await holder.query<{ waiting: number }>(
+              "SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'transactionid'",
+            )
+          ).rows[0]?.waiting ?? 0,
+        (waiting) => waiting > 0,
+        { what: 'the create to wait for the held merchantReference' },
+      );
+      await holder.query('ROLLBACK');
+      const response = await pending;
+      expect(response.status).toBe(202);
+      expect(response.body.merchantReference).toBe('race');
+    } finally {
+      await holder.end();
+      await quick.close();
+    }
+    expect(await countRows(clientId)).toEqual({ intents: 2, outbox: 2, history: 2, keys: 2 });
   });
 
   test('50 concurrent identical requests create exactly one intent and one outbox row', async () => {

@@ -21,14 +21,24 @@ function nameOf(text: string): string {
   return name;
 }
 
+export interface SqlTransactionOptions {
+  /**
+   * `lock_timeout` from the start of the transaction (SET LOCAL), sent with BEGIN in the same
+   * round trip. A statement can lower it again with `set_config('lock_timeout', …, true)`.
+   */
+  lockTimeoutMs?: number;
+}
+
 /**
  * Runs `work` in one transaction on one pooled connection: BEGIN, COMMIT, or ROLLBACK on any
  * error (rethrown). Plain node-postgres: the hot path of the api is too busy for an ORM's
- * per-statement overhead.
+ * per-statement overhead, and every round trip counts (each one is a wake-up of the api and of a
+ * backend, which is where a busy two-core machine adds its delays).
  */
 export async function runSqlTransaction<T>(
   pool: pg.Pool,
   work: (tx: SqlTransaction) => Promise<T>,
+  options: SqlTransactionOptions = {},
 ): Promise<T> {
   const client = await pool.connect();
   const run = (strings: TemplateStringsArray, values: unknown[]) => {
@@ -45,7 +55,14 @@ export async function runSqlTransaction<T>(
   };
   let broken = false;
   try {
-    await client.query('BEGIN');
+    // Two statements in one simple query: one round trip. The number is formatted here, never
+    // taken from a request.
+    const lockTimeout = options.lockTimeoutMs;
+    await client.query(
+      lockTimeout === undefined
+        ? 'BEGIN'
+        : `BEGIN; SET LOCAL lock_timeout = '${Math.max(1, Math.floor(lockTimeout))}ms'`,
+    );
     const result = await work(tx);
     await client.query('COMMIT');
     return result;

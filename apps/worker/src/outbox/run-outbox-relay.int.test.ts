@@ -65,6 +65,12 @@ describe('startOutboxRelay', () => {
       );
       const latencyMs = Date.now() - started;
       console.log(`[outbox relay] NOTIFY to job in ${latencyMs} ms`);
+      // The job is added before the relay's transaction commits; the count follows the commit.
+      await waitUntil(
+        () => relay.publishedTotal(),
+        (total) => total >= 1,
+        { timeoutMs: 2_000, what: 'the commit of the published batch' },
+      );
       expect(relay.publishedTotal()).toBe(1);
       expect(await countOutbox(pool)).toEqual({ published: 1, unpublished: 0 });
       expect(problems(logger)).toEqual([]);

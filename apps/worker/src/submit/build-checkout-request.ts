@@ -1,18 +1,20 @@
 import type { CheckoutInput } from '@vexora-checkout/gateway-client';
-import type { CheckoutIntent } from '@vexora-checkout/db';
+import { Prisma } from '@vexora-checkout/db';
 import { CURRENCY_DECIMALS } from '@vexora-checkout/contracts';
+import type { ClaimedIntent } from './claim-submission.js';
 
 /**
  * The checkout request for an intent's current tradeNo. Every field is a string, as the contract
  * requires; `notifyUrl` is always our own webhook, never anything the caller gave.
  */
 export function buildCheckoutRequest(
-  intent: CheckoutIntent,
+  intent: ClaimedIntent,
   urls: { notifyUrl: string; defaultReturnUrl: string },
 ): CheckoutInput {
   return {
     tradeNo: intent.tradeNo,
-    amount: intent.amount.toFixed(CURRENCY_DECIMALS[intent.currency]),
+    // The column is numeric(20,2) ("4000.00"); Vexora gets the currency's own decimals ("4000").
+    amount: new Prisma.Decimal(intent.amount).toFixed(CURRENCY_DECIMALS[intent.currency]),
     firstname: intent.payerFirstName,
     lastname: intent.payerLastName,
     mobile: intent.payerMobile,

@@ -1,8 +1,9 @@
 import { DEFAULT_SANDBOX_ACCOUNTS, generateTradeNo } from '@vexora-checkout/contracts';
-import { createPrismaClient, type PrismaClient } from '@vexora-checkout/db';
+import { createDatabaseClients, type PrismaClient } from '@vexora-checkout/db';
 import { createGatewayClient, type GatewayClient } from '@vexora-checkout/gateway-client';
 import { afterAll, describe, expect, test } from '@vexora-checkout/testing';
 import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
 import {
   busy,
   queryFound,
@@ -15,17 +16,19 @@ import { submitCheckout, type SubmitDeps } from './submit-checkout.js';
 
 const account = DEFAULT_SANDBOX_ACCOUNTS[0]!;
 let prisma: PrismaClient;
+let pool: pg.Pool;
 let vexora: FakeVexora;
 let gateway: GatewayClient;
 let deps: SubmitDeps;
 let seq = 1_000n;
 
 test.beforeAll(async ({ databaseUrl }) => {
-  prisma = createPrismaClient({ databaseUrl, poolSize: 4 });
+  ({ prisma, pool } = createDatabaseClients({ databaseUrl, poolSize: 4 }));
   vexora = await startFakeVexora(account.appSecret);
   gateway = createGatewayClient({ baseUrl: vexora.url, account, timeoutMs: 300 });
   deps = {
     prisma,
+    pool,
     gatewayFor: () => gateway,
     accounts: DEFAULT_SANDBOX_ACCOUNTS,
     notifyUrl: 'http://127.0.0.1:4200/vexora/notify',
@@ -82,6 +85,16 @@ describe('submitCheckout', () => {
       attemptCount: 1,
     });
     expect(await history(intent.id)).toEqual(['PENDING>SUBMITTING', 'SUBMITTING>AWAITING_PAYMENT']);
+    expect(
+      await prisma.statusHistory.findMany({
+        where: { intentId: intent.id },
+        orderBy: { id: 'asc' },
+        select: { actor: true, reason: true, clientId: true },
+      }),
+    ).toEqual([
+      { actor: 'worker', reason: 'submit.started', clientId: 'client-w' },
+      { actor: 'worker', reason: 'gateway.accepted', clientId: 'client-w' },
+    ]);
     const request = vexora.received.find((r) => r.body.tradeNo === intent.tradeNo)!.body;
     expect(request).toMatchObject({
       amount: '12.50',
@@ -207,6 +220,17 @@ describe('submitCheckout', () => {
       kind: 'awaiting_payment',
       linkAvailable: false,
     });
+    // The audit keeps the order of the exchanges: the busy answer, the 8000, then the query.
+    const attempts = await prisma.submissionAttempt.findMany({
+      where: { intentId: intent.id },
+      orderBy: { id: 'asc' },
+    });
+    expect(attempts.map((row) => `${row.kind} ${row.outcome}`)).toEqual([
+      'checkout retryable',
+      'checkout rejected',
+      'query found',
+    ]);
+    expect((await history(intent.id)).at(-1)).toBe('SUBMITTING>AWAITING_PAYMENT');
   });
 
   test('the last attempt without a definite answer: SUBMIT_FAILED for an operator', async () => {
@@ -245,6 +269,32 @@ describe('submitCheckout', () => {
     ).toMatchObject({ kind: 'awaiting_payment' });
     expect(sent(intent.tradeNo, '/v1/vexora/queryPayInResult')).toBe(1);
     expect(sent(intent.tradeNo)).toBe(1);
+  });
+
+  test('concurrent jobs share statements; duplicates of a job still send each tradeNo once', async () => {
+    const intents = await Promise.all(Array.from({ length: 24 }, () => pendingIntent()));
+    // Every intent gets three jobs at once (a duplicate delivery, a stalled job back early).
+    const outcomes = await Promise.all(
+      intents.flatMap((intent) =>
+        [0, 1, 2].map(() => submitCheckout(deps, { intentId: intent.id, generation: 0, lastAttempt: false })),
+      ),
+    );
+    expect(outcomes.filter((outcome) => outcome.kind === 'awaiting_payment')).toHaveLength(24);
+    expect(
+      outcomes.filter(
+        (outcome) =>
+          outcome.kind !== 'awaiting_payment' &&
+          !(outcome.kind === 'retry' && outcome.state === 'SUBMITTING'),
+      ),
+    ).toEqual(outcomes.filter((outcome) => outcome.kind === 'skipped'));
+    for (const intent of intents) {
+      expect(sent(intent.tradeNo)).toBe(1);
+      expect(await history(intent.id)).toEqual(['PENDING>SUBMITTING', 'SUBMITTING>AWAITING_PAYMENT']);
+    }
+    const attempts = await prisma.submissionAttempt.count({
+      where: { intentId: { in: intents.map((intent) => intent.id) } },
+    });
+    expect(attempts).toBe(24);
   });
 
   test('an account missing from configuration: SUBMIT_FAILED, nothing sent', async () => {

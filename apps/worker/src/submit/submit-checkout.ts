@@ -1,12 +1,22 @@
 import type { VexoraAccount } from '@vexora-checkout/contracts';
-import type { CheckoutIntent, PrismaClient } from '@vexora-checkout/db';
+import type { PrismaClient } from '@vexora-checkout/db';
 import type { CheckoutResult, GatewayClient, QueryResult } from '@vexora-checkout/gateway-client';
+import type pg from 'pg';
+import { adoptFoundOrder } from './adopt-found-order.js';
 import { buildCheckoutRequest } from './build-checkout-request.js';
-import { recordAttempt } from './record-attempt.js';
-import { transitionIntent } from './transition-intent.js';
+import type { ClaimedIntent } from './claim-submission.js';
+import type { FinishData, FinishState } from './finish-submission.js';
+import { attemptColumns, type AttemptColumns } from './record-attempt.js';
+import { submitStoreFor, type SubmitStore } from './submit-store.js';
 
 export interface SubmitDeps {
   prisma: PrismaClient;
+  /**
+   * The node-postgres pool under `prisma` (`createDatabaseClients`): the submit path runs its
+   * statements on it as named prepared statements. Without it the same SQL goes through Prisma's
+   * raw queries, which costs more CPU per intent.
+   */
+  pool?: pg.Pool;
   /** The gateway client of a merchant account (by account id). */
   gatewayFor(account: VexoraAccount): GatewayClient;
   accounts: readonly VexoraAccount[];
@@ -30,6 +40,15 @@ export type SubmitOutcome =
   | { kind: 'retry'; state: 'PENDING' | 'UNKNOWN' | 'SUBMITTING'; retryAfterMs?: number }
   | { kind: 'submit_failed' };
 
+/** What one run carries from step to step. */
+interface Run {
+  deps: SubmitDeps;
+  store: SubmitStore;
+  now: () => Date;
+  intent: ClaimedIntent;
+  lastAttempt: boolean;
+}
+
 /**
  * Submits an intent's order to Vexora, exactly once per tradeNo:
  * - only from PENDING or UNKNOWN, for the job's generation (a guarded move to SUBMITTING, so a
@@ -43,44 +62,22 @@ export type SubmitOutcome =
  *   an order it holds: ask the Query API); retryable → PENDING; unknown → UNKNOWN;
  * - on the last allowed attempt, a non-definite answer → SUBMIT_FAILED for an operator.
  * Every exchange is written to submission_attempt; every state change to status_history.
+ *
+ * A run is two statements in the usual case: the claim, and the finish that writes the attempt,
+ * the new state and its history together (see claim-submission.ts, finish-submission.ts); the
+ * claims and finishes of concurrent jobs share statements (submit-store.ts).
  */
 export async function submitCheckout(
   deps: SubmitDeps,
   job: { intentId: string; generation: number; lastAttempt: boolean },
 ): Promise<SubmitOutcome> {
   const now = deps.now ?? (() => new Date());
-  const claimed = await deps.prisma.$transaction(async (tx) => {
-    const before = await tx.checkoutIntent.findUnique({ where: { id: job.intentId } });
-    if (!before) return { kind: 'skipped', state: 'MISSING' } as const;
-    const leaseMs = deps.submittingLeaseMs ?? 60_000;
-    const stale =
-      before.state === 'SUBMITTING' && now().getTime() - before.stateChangedAt.getTime() > leaseMs;
-    const intent = await transitionIntent(
-      tx,
-      {
-        intentId: job.intentId,
-        from: stale ? ['SUBMITTING'] : ['PENDING', 'UNKNOWN'],
-        to: 'SUBMITTING',
-        generation: job.generation,
-        data: { attemptCount: { increment: 1 } },
-        actor: 'worker',
-        reason: stale
-          ? 'submit.taking_over_stalled'
-          : before.state === 'UNKNOWN'
-            ? 'submit.resolving_unknown'
-            : 'submit.started',
-      },
-      now(),
-    );
-    // An abandoned SUBMITTING may have reached Vexora: resolve it like UNKNOWN.
-    if (intent) return { kind: 'claimed', intent, wasUnknown: before.state === 'UNKNOWN' || stale } as const;
-    if (before.state === 'SUBMITTING' && before.submissionGeneration === job.generation) {
-      // Inside the lease: another worker may be mid-call, or died mid-call (a stalled job is back
-      // early). Come back when the lease ends rather than give the intent up.
-      const leftMs = leaseMs - (now().getTime() - before.stateChangedAt.getTime());
-      return { kind: 'wait', retryAfterMs: Math.max(leftMs, 0) + 100 } as const;
-    }
-    return { kind: 'skipped', state: before.state } as const;
+  const store = submitStoreFor(deps);
+  const claimed = await store.claim({
+    intentId: job.intentId,
+    generation: job.generation,
+    now: now(),
+    leaseMs: deps.submittingLeaseMs ?? 60_000,
   });
   if (claimed.kind === 'skipped') return { kind: 'skipped', state: claimed.state };
   if (claimed.kind === 'wait') {
@@ -89,12 +86,13 @@ export async function submitCheckout(
       ? { kind: 'skipped', state: 'SUBMITTING' }
       : { kind: 'retry', state: 'SUBMITTING', retryAfterMs: claimed.retryAfterMs };
   }
-  const { intent } = claimed;
+  const run: Run = { deps, store, now, intent: claimed.intent, lastAttempt: job.lastAttempt };
+  const { intent } = run;
 
   const account = deps.accounts.find((candidate) => candidate.id === intent.accountId);
   if (!account) {
     // Configuration lost the account: nothing can be sent; an operator must act.
-    await finish(deps, intent, 'SUBMIT_FAILED', 'submit.account_missing', {
+    await finish(run, 'SUBMIT_FAILED', 'submit.account_missing', {
       lastErrorCode: 'ACCOUNT_NOT_CONFIGURED',
     });
     return { kind: 'submit_failed' };
@@ -102,64 +100,76 @@ export async function submitCheckout(
   const gateway = deps.gatewayFor(account);
 
   if (claimed.wasUnknown) {
-    const resolved = await resolveThroughQuery(deps, gateway, intent, job.lastAttempt);
+    const resolved = await resolveThroughQuery(run, gateway);
     if (resolved) return resolved;
   }
 
   const result = await gateway.checkout(
     buildCheckoutRequest(intent, { notifyUrl: deps.notifyUrl, defaultReturnUrl: deps.defaultReturnUrl }),
   );
-  await recordAttempt(deps.prisma, {
+  return applyCheckoutResult(run, gateway, result, attemptOf(intent, 'checkout', result));
+}
+
+function attemptOf(
+  intent: ClaimedIntent,
+  kind: 'checkout' | 'query',
+  result: CheckoutResult | QueryResult,
+): AttemptColumns {
+  return attemptColumns({
     intentId: intent.id,
     generation: intent.submissionGeneration,
     tradeNo: intent.tradeNo,
-    kind: 'checkout',
+    kind,
     result,
   });
-  return applyCheckoutResult(deps, gateway, intent, result, job.lastAttempt);
 }
 
 async function applyCheckoutResult(
-  deps: SubmitDeps,
+  run: Run,
   gateway: GatewayClient,
-  intent: CheckoutIntent,
   result: CheckoutResult,
-  lastAttempt: boolean,
+  attempt: AttemptColumns,
 ): Promise<SubmitOutcome> {
   switch (result.outcome) {
     case 'accepted':
-      await finish(deps, intent, 'AWAITING_PAYMENT', 'gateway.accepted', {
-        platformTradeNo: result.platFormTradeNo,
-        paymentLink: result.paymentLink ?? null,
-        payInfo: result.payInfo ?? null,
-        gatewayStatus: result.status.code,
-        lastErrorCode: null,
-        lastErrorMessage: null,
-      });
+      await finish(
+        run,
+        'AWAITING_PAYMENT',
+        'gateway.accepted',
+        {
+          platformTradeNo: result.platFormTradeNo,
+          paymentLink: result.paymentLink ?? null,
+          payInfo: result.payInfo ?? null,
+          gatewayStatus: result.status.code,
+          lastErrorCode: null,
+          lastErrorMessage: null,
+        },
+        attempt,
+      );
       return { kind: 'awaiting_payment', linkAvailable: result.paymentLink !== undefined };
     case 'rejected': {
-      if (await mayHaveReachedGatewayBefore(deps, intent)) {
+      let pending: AttemptColumns | undefined = attempt;
+      if (await mayHaveReachedGatewayBefore(run)) {
         // A resend's 8000 may be Vexora refusing the duplicate of an order it already holds.
-        const resolved = await resolveThroughQuery(deps, gateway, intent, lastAttempt);
+        // The rejection's row goes first, so the audit keeps the order of the exchanges.
+        await run.store.recordAttempt(attempt);
+        pending = undefined;
+        const resolved = await resolveThroughQuery(run, gateway);
         if (resolved) return resolved;
       }
-      await finish(deps, intent, 'REJECTED', 'gateway.rejected', {
-        lastErrorCode: result.code,
-        lastErrorMessage: result.message ?? null,
-      });
+      await finish(
+        run,
+        'REJECTED',
+        'gateway.rejected',
+        { lastErrorCode: result.code, lastErrorMessage: result.message ?? null },
+        pending,
+      );
       return { kind: 'rejected', code: result.code };
     }
     case 'retryable':
-      return notYet(
-        deps,
-        intent,
-        'PENDING',
-        `gateway.retryable.${result.reason}`,
-        lastAttempt,
-        result.retryAfterMs,
-      );
+      return notYet(run, 'PENDING', `gateway.retryable.${result.reason}`, attempt, result.retryAfterMs);
     case 'unknown':
-      return notYet(deps, intent, 'UNKNOWN', `gateway.unknown.${result.reason}`, lastAttempt);
+      return notYet(run, 'UNKNOWN', `gateway.unknown.${result.reason}`, attempt);
   }
 }
 
@@ -168,96 +178,68 @@ async function applyCheckoutResult(
  * what to do, or undefined when the order provably does not exist and the caller should send
  * (or, after a rejection, conclude REJECTED).
  */
-async function resolveThroughQuery(
-  deps: SubmitDeps,
-  gateway: GatewayClient,
-  intent: CheckoutIntent,
-  lastAttempt: boolean,
-): Promise<SubmitOutcome | undefined> {
-  const result: QueryResult = await gateway.query(intent.tradeNo);
-  await recordAttempt(deps.prisma, {
-    intentId: intent.id,
-    generation: intent.submissionGeneration,
-    tradeNo: intent.tradeNo,
-    kind: 'query',
-    result,
-  });
+async function resolveThroughQuery(run: Run, gateway: GatewayClient): Promise<SubmitOutcome | undefined> {
+  const result: QueryResult = await gateway.query(run.intent.tradeNo);
+  const attempt = attemptOf(run.intent, 'query', result);
   switch (result.outcome) {
     case 'not_found':
+      await run.store.recordAttempt(attempt);
       return undefined;
     case 'found':
-      // The order exists. The Query API does not return its payment link: the intent waits for
-      // payment without one (the sweep supersedes the tradeNo once the order provably cannot be
-      // paid; see docs/architecture.md, "Unknown outcomes").
-      await finish(deps, intent, 'AWAITING_PAYMENT', 'gateway.found_by_query', {
-        platformTradeNo: result.platFormTradeNo,
-        gatewayStatus: result.status.code,
-        lastErrorCode: 'PAYMENT_LINK_UNAVAILABLE',
-        lastErrorMessage:
-          'The order was found through the Query API, which does not return its payment link.',
-      });
+      await adoptFoundOrder(run.store, run.intent, result, attempt, run.now());
       return { kind: 'awaiting_payment', linkAvailable: false };
     case 'rejected':
     case 'retryable':
     case 'unknown':
       // Neither "found" nor "not found" proves anything: stay UNKNOWN and ask again later.
       return notYet(
-        deps,
-        intent,
+        run,
         'UNKNOWN',
         `query.${result.outcome}`,
-        lastAttempt,
+        attempt,
         result.outcome === 'retryable' ? result.retryAfterMs : undefined,
       );
   }
 }
 
-async function mayHaveReachedGatewayBefore(deps: SubmitDeps, intent: CheckoutIntent): Promise<boolean> {
-  const earlier = await deps.prisma.submissionAttempt.findMany({
-    where: { intentId: intent.id, generation: intent.submissionGeneration, kind: 'checkout' },
-    orderBy: { id: 'desc' },
-    skip: 1, // the rejection itself
-    select: { outcome: true, reason: true },
-  });
-  return earlier.some((attempt) => !(attempt.outcome === 'retryable' && attempt.reason === 'not_sent'));
+/**
+ * Whether an earlier checkout of this tradeNo may have reached Vexora: any recorded checkout
+ * attempt of this generation but one that certainly was not sent. (The rejection being handled
+ * is not written yet, so every row found is an earlier one.)
+ */
+async function mayHaveReachedGatewayBefore(run: Run): Promise<boolean> {
+  const [row] = await run.store.sql<{ reached: boolean }>(
+    `SELECT EXISTS (
+       SELECT 1 FROM submission_attempt
+       WHERE intent_id = $1::uuid AND generation = $2::int AND kind = 'checkout'
+         AND NOT (outcome = 'retryable' AND coalesce(reason, '') = 'not_sent')
+     ) AS reached`,
+    [run.intent.id, run.intent.submissionGeneration],
+  );
+  return row?.reached === true;
 }
 
 async function notYet(
-  deps: SubmitDeps,
-  intent: CheckoutIntent,
+  run: Run,
   state: 'PENDING' | 'UNKNOWN',
   reason: string,
-  lastAttempt: boolean,
+  attempt: AttemptColumns,
   retryAfterMs?: number,
 ): Promise<SubmitOutcome> {
-  if (lastAttempt) {
-    await finish(deps, intent, 'SUBMIT_FAILED', `${reason}.attempts_exhausted`, { lastErrorCode: reason });
+  if (run.lastAttempt) {
+    await finish(run, 'SUBMIT_FAILED', `${reason}.attempts_exhausted`, { lastErrorCode: reason }, attempt);
     return { kind: 'submit_failed' };
   }
-  await finish(deps, intent, state, reason, { lastErrorCode: reason });
+  await finish(run, state, reason, { lastErrorCode: reason }, attempt);
   return { kind: 'retry', state, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
 }
 
-async function finish(
-  deps: SubmitDeps,
-  intent: CheckoutIntent,
-  to: 'AWAITING_PAYMENT' | 'REJECTED' | 'PENDING' | 'UNKNOWN' | 'SUBMIT_FAILED',
+function finish(
+  run: Run,
+  to: FinishState,
   reason: string,
-  data: Parameters<typeof transitionIntent>[1]['data'],
+  data: FinishData,
+  attempt?: AttemptColumns,
 ): Promise<void> {
-  await deps.prisma.$transaction((tx) =>
-    transitionIntent(
-      tx,
-      {
-        intentId: intent.id,
-        from: ['SUBMITTING'],
-        to,
-        generation: intent.submissionGeneration,
-        data,
-        actor: 'worker',
-        reason,
-      },
-      deps.now?.() ?? new Date(),
-    ),
-  );
+  return run.store.finish({ intent: run.intent, to, reason, data, attempt, now: run.now() });
 }

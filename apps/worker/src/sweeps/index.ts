@@ -29,3 +29,9 @@ export {
   type PollCounts,
 } from './poll-awaiting-payments.js';
 export { requeueSubmissions, type RequeueCounts, type RequeueDeps } from './requeue-submissions.js';
+export {
+  requeueNotificationStragglers,
+  type RequeueStragglersDeps,
+  type RequeueStragglersOptions,
+  type StragglerCounts,
+} from './requeue-notification-stragglers.js';

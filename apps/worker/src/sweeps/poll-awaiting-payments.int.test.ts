@@ -26,7 +26,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await prisma.$executeRawUnsafe(
-    'TRUNCATE outbox_event, submission_attempt, status_history, checkout_intent',
+    'TRUNCATE reconciliation_exception, gateway_notification, superseded_trade_no, outbox_event, submission_attempt, status_history, checkout_intent',
   );
 });
 
@@ -122,7 +122,54 @@ describe('pollAwaitingPayments', () => {
     }
   });
 
-  test('a final status is recorded and left for reconciliation: no state change, no more polls, never expired', async ({
+  test('a final status found by a poll is applied (the query is the proof), then never polled again', async ({
+    bullmq,
+    createRedis,
+  }) => {
+    const redis = createRedis();
+    try {
+      const entered = minutesAgo(1);
+      // Polled oldest first: the paid one, then the failed one.
+      const paid = await insertIntent(prisma, { state: 'AWAITING_PAYMENT', stateChangedAt: minutesAgo(2) });
+      const failed = await insertIntent(prisma, { state: 'AWAITING_PAYMENT', stateChangedAt: entered });
+      const sweep = poller(redis, bullmq.prefix);
+      vexora.script(
+        '/v1/vexora/queryPayInResult',
+        queryFound(paid.tradeNo, '0000'),
+        queryFound(failed.tradeNo, '00031'),
+      );
+      // One poll at a time, so the scripted answers meet their intents in order.
+      const counts = await pollAwaitingPayments(
+        {
+          prisma,
+          gatewayFor: () => gateway,
+          accounts: DEFAULT_SANDBOX_ACCOUNTS,
+          redis,
+          keyPrefix: bullmq.prefix,
+          now: () => new Date(entered.getTime() + 6 * MINUTE),
+        },
+        { ...options, concurrency: 1 },
+      );
+      expect(counts).toMatchObject({ queried: 2, finalSeen: 2, applied: 2, exceptions: 0 });
+      const paidAfter = await prisma.checkoutIntent.findUniqueOrThrow({ where: { id: paid.id } });
+      expect(paidAfter).toMatchObject({ state: 'PAID', gatewayStatus: '0000' });
+      expect(paidAfter.paidAmount?.toFixed(2)).toBe('12.50');
+      expect(await prisma.checkoutIntent.findUniqueOrThrow({ where: { id: failed.id } })).toMatchObject({
+        state: 'FAILED',
+        gatewayStatus: '00031',
+        lastErrorCode: '00031',
+      });
+      expect(await prisma.statusHistory.findMany({ where: { intentId: paid.id } })).toMatchObject([
+        { fromState: 'AWAITING_PAYMENT', toState: 'PAID', actor: 'sweeper', reason: 'gateway.paid' },
+      ]);
+      expect(await sweep(entered, 2 * HOUR)).toMatchObject({ due: 0 });
+      expect(await sweep(entered, 48 * HOUR)).toMatchObject({ due: 0, expired: 0 });
+    } finally {
+      await quitRedis(redis);
+    }
+  });
+
+  test('a final status that cannot be applied (amount mismatch) becomes an exception; the intent waits for an operator', async ({
     bullmq,
     createRedis,
   }) => {
@@ -131,16 +178,22 @@ describe('pollAwaitingPayments', () => {
       const entered = minutesAgo(1);
       const intent = await insertIntent(prisma, { state: 'AWAITING_PAYMENT', stateChangedAt: entered });
       const sweep = poller(redis, bullmq.prefix);
-      vexora.script('/v1/vexora/queryPayInResult', queryFound(intent.tradeNo, '0000'));
-      expect(await sweep(entered, 6 * MINUTE)).toMatchObject({ queried: 1, finalSeen: 1 });
-      expect(await sweep(entered, 2 * HOUR)).toMatchObject({ due: 0 });
-      expect(await sweep(entered, 48 * HOUR)).toMatchObject({ due: 0, expired: 0 });
+      vexora.script('/v1/vexora/queryPayInResult', queryFound(intent.tradeNo, '0000', '99.00'));
+      expect(await sweep(entered, 6 * MINUTE)).toMatchObject({ queried: 1, finalSeen: 1, exceptions: 1 });
       expect(await prisma.checkoutIntent.findUniqueOrThrow({ where: { id: intent.id } })).toMatchObject({
         state: 'AWAITING_PAYMENT',
       });
-      expect(await prisma.submissionAttempt.findMany({ where: { intentId: intent.id } })).toMatchObject([
-        { kind: 'query', outcome: 'found', gatewayStatus: '0000' },
-      ]);
+      expect(await prisma.reconciliationException.findMany({ where: { intentId: intent.id } })).toMatchObject(
+        [
+          {
+            kind: 'amount_mismatch',
+            dedupeKey: `amount_mismatch:query:${intent.id}:g0:0000`,
+            gatewayStatus: '0000',
+          },
+        ],
+      );
+      expect(await sweep(entered, 2 * HOUR)).toMatchObject({ due: 0 });
+      expect(await sweep(entered, 48 * HOUR)).toMatchObject({ due: 0, expired: 0 });
       expect(await prisma.statusHistory.count({ where: { intentId: intent.id } })).toBe(0);
     } finally {
       await quitRedis(redis);

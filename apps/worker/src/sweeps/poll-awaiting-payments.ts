@@ -3,7 +3,9 @@ import { GATEWAY_STATUSES, type VexoraAccount } from '@vexora-checkout/contracts
 import type { PrismaClient } from '@vexora-checkout/db';
 import type { GatewayClient, QueryResult } from '@vexora-checkout/gateway-client';
 import type { Redis } from 'ioredis';
+import { OUTBOX_CHANNEL } from '../outbox/outbox-routes.js';
 import { withTimeout } from '../outbox/publish-outbox-batch.js';
+import { applyGatewayStatus } from '../reconcile/apply-gateway-status.js';
 import { recordAttempt } from '../submit/record-attempt.js';
 import { transitionIntent } from '../submit/transition-intent.js';
 
@@ -44,8 +46,14 @@ export interface PollCounts {
   queried: number;
   /** Vexora still reports the order processing (0015). */
   processing: number;
-  /** Vexora reports a final status: left for reconciliation (see below), never polled again. */
+  /** Vexora reports a final status (applied, superseded or an exception: see below); never polled again. */
   finalSeen: number;
+  /** Of those, applied: PAID, PARTIALLY_PAID or FAILED. */
+  applied: number;
+  /** Of those, the order failed before the payer had a link: a new tradeNo was issued. */
+  superseded: number;
+  /** Of those, not applied: recorded as a reconciliation exception (e.g. amount_mismatch). */
+  exceptions: number;
   /** The answer proved nothing (refused, busy, timeout, unreadable); the schedule goes on. */
   inconclusive: number;
   /** Vexora does not know the order (before the window's end: recorded only). */
@@ -87,11 +95,12 @@ const NON_FINAL_STATUSES: string[] = Object.entries(GATEWAY_STATUSES)
  * `payment_window.passed`); an answer that proves nothing leaves it AWAITING_PAYMENT, asked again
  * at the next sweep, so an outage of Vexora never expires an order that may have been paid.
  *
- * A final status (`0000`, `0001`, `00029`, an unknown code) is NOT applied here: moving money
- * states needs reconciliation's amount checks. The query's `submission_attempt` row is the
- * hand-off (`kind = 'query', outcome = 'found'`, `gateway_status` final, this generation,
- * `created_at >= state_changed_at`): the intent stays AWAITING_PAYMENT, is never polled or
- * expired again, and is counted in `finalSeen` for the logs until the reconcile job takes it.
+ * A final status (`0000`, `0001`, `00029`, an unknown code) is applied at once through
+ * `applyGatewayStatus` (the reconcile job's state machine, with its amount checks): the query
+ * is the proof. When it is not applied (an amount that does not match becomes a reconciliation
+ * exception), the query's `submission_attempt` row (`kind = 'query', outcome = 'found'`,
+ * `gateway_status` final, this generation, `created_at >= state_changed_at`) still marks the
+ * intent as seen: it stays AWAITING_PAYMENT for an operator and is never polled or expired again.
  *
  * Two sweeps never query one intent at once: a sweep claims an intent in Redis (`SET NX PX`)
  * and, holding the claim, checks in PostgreSQL that the step is still due (the other sweep's
@@ -107,6 +116,9 @@ export async function pollAwaitingPayments(
     queried: 0,
     processing: 0,
     finalSeen: 0,
+    applied: 0,
+    superseded: 0,
+    exceptions: 0,
     inconclusive: 0,
     notFound: 0,
     expired: 0,
@@ -244,6 +256,7 @@ async function applyAnswer(
     case 'found':
       if (result.status.final) {
         counts.finalSeen += 1;
+        await applyFinal(deps, row, result, counts, now);
         return;
       }
       counts.processing += 1;
@@ -259,6 +272,46 @@ async function applyAnswer(
       counts.inconclusive += 1;
       return;
   }
+}
+
+async function applyFinal(
+  deps: PollAwaitingPaymentsDeps,
+  row: DueRow,
+  result: Extract<QueryResult, { outcome: 'found' }>,
+  counts: PollCounts,
+  now: Date,
+): Promise<void> {
+  const applied = await deps.prisma.$transaction((tx) =>
+    applyGatewayStatus(
+      tx,
+      {
+        intentId: row.id,
+        tradeNo: row.trade_no,
+        status: result.status.code,
+        amount: result.amount,
+        platformTradeNo: result.platFormTradeNo,
+        message: result.message ?? null,
+        source: 'query',
+        actor: 'sweeper',
+        exceptionScope: `query:${row.id}:g${row.generation}:${result.status.code}`,
+        evidence: {
+          query: {
+            status: result.status.code,
+            amount: result.amount,
+            platformTradeNo: result.platFormTradeNo,
+            ...(result.successTime ? { successTime: result.successTime } : {}),
+          },
+        },
+      },
+      now,
+    ),
+  );
+  if (applied.outcome === 'applied') counts.applied += 1;
+  else if (applied.outcome === 'superseded') {
+    counts.superseded += 1;
+    // Wake the relay for the new generation's outbox row (after the commit, like the api).
+    await deps.prisma.$executeRawUnsafe(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`).catch(() => undefined);
+  } else if (applied.outcome === 'exception') counts.exceptions += 1;
 }
 
 async function expire(

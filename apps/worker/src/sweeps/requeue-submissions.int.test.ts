@@ -35,7 +35,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await prisma.$executeRawUnsafe(
-    'TRUNCATE outbox_event, submission_attempt, status_history, checkout_intent',
+    'TRUNCATE reconciliation_exception, gateway_notification, superseded_trade_no, outbox_event, submission_attempt, status_history, checkout_intent',
   );
 });
 

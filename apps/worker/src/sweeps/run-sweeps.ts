@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import type { OutboxLogger } from '../outbox/run-outbox-relay.js';
 import { pollAwaitingPayments, type PollCounts } from './poll-awaiting-payments.js';
 import { republishOrphanedIntents } from './republish-orphaned-intents.js';
+import { requeueNotificationStragglers, type StragglerCounts } from './requeue-notification-stragglers.js';
 import type { RequeueCounts } from './requeue-submissions.js';
 import { resolveStuckSubmissions, type StuckSubmissionCounts } from './resolve-stuck-submissions.js';
 
@@ -30,6 +31,8 @@ export interface SweepOptions {
   pollClaimTtlMs: number;
   /** Bound on Redis calls. Default 5 s. */
   redisTimeoutMs: number;
+  /** A notification still unprocessed this long after it was received is enqueued again. Default 60 s. */
+  stragglerGraceMs: number;
 }
 
 export const DEFAULT_SWEEP_OPTIONS: SweepOptions = {
@@ -43,12 +46,15 @@ export const DEFAULT_SWEEP_OPTIONS: SweepOptions = {
   pollConcurrency: 8,
   pollClaimTtlMs: 60_000,
   redisTimeoutMs: 5_000,
+  stragglerGraceMs: 60_000,
 };
 
 export interface SweepDeps {
   prisma: PrismaClient;
   /** The `checkout-submit` queue (jobs are looked up there; finished ones removed). */
   submitQueue: Queue;
+  /** The `notification-reconcile` queue, for stragglers; without it that part is skipped. */
+  reconcileQueue?: Queue;
   /** For the poll claims; any connection to the queues' Redis. */
   redis: Redis;
   /** The BullMQ prefix: claim keys live under it. */
@@ -64,12 +70,14 @@ export interface SweepReport {
   orphaned: RequeueCounts;
   stuck: StuckSubmissionCounts;
   polled: PollCounts;
+  stragglers: StragglerCounts;
   durationMs: number;
 }
 
 /**
  * One sweep: republishes orphaned PENDING intents, makes stuck UNKNOWN / SUBMITTING ones run
- * again, polls silent AWAITING_PAYMENT ones and expires them past the payment window. Each part
+ * again, polls silent AWAITING_PAYMENT ones (applying the final statuses found) and expires them
+ * past the payment window, and enqueues again the notifications left unprocessed. Each part
  * is bounded and idempotent, and safe next to another sweep. A part that fails does not stop the
  * others; the sweep then throws an AggregateError after all ran (the next sweep tries again).
  */
@@ -139,6 +147,9 @@ export async function runSweeps(deps: SweepDeps): Promise<SweepReport> {
       queried: 0,
       processing: 0,
       finalSeen: 0,
+      applied: 0,
+      superseded: 0,
+      exceptions: 0,
       inconclusive: 0,
       notFound: 0,
       expired: 0,
@@ -146,14 +157,47 @@ export async function runSweeps(deps: SweepDeps): Promise<SweepReport> {
       accountMissing: 0,
     },
   );
-  const report: SweepReport = { orphaned, stuck, polled, durationMs: Date.now() - started };
+  const noStragglers: StragglerCounts = {
+    examined: 0,
+    live: 0,
+    requeued: 0,
+    removedFinishedJobs: 0,
+    blocked: 0,
+  };
+  const { reconcileQueue } = deps;
+  const stragglers = reconcileQueue
+    ? await attempt(
+        'requeue-notification-stragglers',
+        () =>
+          requeueNotificationStragglers(
+            { prisma: deps.prisma, reconcileQueue, ...(deps.now ? { now: deps.now } : {}) },
+            {
+              graceMs: options.stragglerGraceMs,
+              batchSize: options.batchSize,
+              redisTimeoutMs: options.redisTimeoutMs,
+            },
+          ),
+        noStragglers,
+      )
+    : noStragglers;
+  const report: SweepReport = { orphaned, stuck, polled, stragglers, durationMs: Date.now() - started };
   const acted =
-    orphaned.requeued + stuck.unknown.requeued + stuck.submitting.requeued + polled.queried + polled.expired;
+    orphaned.requeued +
+    stuck.unknown.requeued +
+    stuck.submitting.requeued +
+    polled.queried +
+    polled.expired +
+    stragglers.requeued;
   if (acted > 0 || polled.finalSeen > 0 || polled.accountMissing > 0) deps.logger?.info(report, 'sweep done');
   if (polled.finalSeen > 0) {
     deps.logger?.warn(
-      { finalSeen: polled.finalSeen },
-      'sweep: Vexora reports a final status for AWAITING_PAYMENT intents that got no notification; left for reconciliation',
+      {
+        finalSeen: polled.finalSeen,
+        applied: polled.applied,
+        superseded: polled.superseded,
+        exceptions: polled.exceptions,
+      },
+      'sweep: Vexora reports a final status for AWAITING_PAYMENT intents that got no notification; applied from the query',
     );
   }
   if (errors.length > 0) throw new AggregateError(errors, `${errors.length} sweep part(s) failed`);

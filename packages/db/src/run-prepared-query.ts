@@ -1,0 +1,37 @@
+import type pg from 'pg';
+
+/** Something that runs one SQL statement: a pool (autocommit) or one checked-out connection. */
+export type SqlQueryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
+
+// Every distinct statement text gets one name for the life of the process, so each connection
+// parses and plans it once (a named prepared statement) and later runs send only the values. The
+// prefix differs from the api's own cache, so both could share a connection without a clash.
+const statementNames = new Map<string, string>();
+
+function nameOf(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `vxq_${statementNames.size}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
+/**
+ * Runs one statement as a named prepared statement and returns its rows. `text` uses `$1…$n`
+ * placeholders; values are always bound, never spliced into the text. On a pool the statement
+ * runs in its own transaction (autocommit), which is what a single-statement step wants: no
+ * BEGIN/COMMIT round trips.
+ */
+export async function runPreparedQuery<Row>(
+  db: SqlQueryable,
+  text: string,
+  values: readonly unknown[],
+): Promise<Row[]> {
+  const result = await db.query<Row & pg.QueryResultRow>({
+    name: nameOf(text),
+    text,
+    values: values as unknown[],
+  });
+  return result.rows;
+}
