@@ -1,5 +1,4 @@
 // Helpers of the outbox integration tests (no test framework here, only pg and node:net).
-import net from 'node:net';
 import type { Queue } from 'bullmq';
 import type pg from 'pg';
 import type { OutboxLogger } from '../src/outbox/run-outbox-relay.js';
@@ -89,52 +88,4 @@ export function createRecordingLogger(): OutboxLogger & { entries: LogEntry[] } 
       entries.push({ level, obj, msg });
     };
   return { entries, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
-
-/**
- * A TCP proxy in front of a server, to cut it off and bring it back: `cut()` closes the listening
- * socket and every connection, `restore()` listens again on the same port.
- */
-export class TcpProxy {
-  readonly #target: { host: string; port: number };
-  readonly #sockets = new Set<net.Socket>();
-  #server: net.Server | undefined;
-  #port = 0;
-
-  constructor(target: { host: string; port: number }) {
-    this.#target = target;
-  }
-
-  get port(): number {
-    return this.#port;
-  }
-
-  async restore(): Promise<void> {
-    const server = net.createServer((inbound) => {
-      const outbound = net.connect(this.#target.port, this.#target.host);
-      for (const socket of [inbound, outbound]) {
-        this.#sockets.add(socket);
-        socket.on('close', () => this.#sockets.delete(socket));
-        socket.on('error', () => {
-          inbound.destroy();
-          outbound.destroy();
-        });
-      }
-      inbound.pipe(outbound).pipe(inbound);
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.#port, '127.0.0.1', () => resolve());
-    });
-    const address = server.address();
-    if (address && typeof address === 'object') this.#port = address.port;
-    this.#server = server;
-  }
-
-  async cut(): Promise<void> {
-    const server = this.#server;
-    this.#server = undefined;
-    for (const socket of this.#sockets) socket.destroy();
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
 }

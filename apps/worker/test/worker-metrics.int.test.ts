@@ -1,10 +1,9 @@
 // The worker's /metrics, scraped from a real worker process (its entry point, as in production)
 // that submits intents created through the real api to the in-process sandbox.
 import { IntentState } from '@vexora-checkout/db';
-import { describe, expect, test, waitUntil, type AppProcess } from '@vexora-checkout/testing';
+import { describe, expect, startTcpProxy, test, waitUntil, type AppProcess } from '@vexora-checkout/testing';
 import { startTestApi, type TestApi } from '../../api/test/start-test-api.js';
 import { startTestSandbox } from '../../sandbox/test/support/start-test-sandbox.js';
-import { TcpProxy } from './outbox-test-support.js';
 import { readMetric, scrapeMetrics, workerPort } from './scrape-worker-metrics.js';
 import { countInState, createIntents, startWorker, workerEnv } from './worker-processes.js';
 
@@ -134,8 +133,7 @@ describe('the worker metrics endpoint', () => {
       const sandbox = await startTestSandbox();
       const api = await startTestApi(databaseUrl);
       const target = new URL(databaseUrl);
-      const proxy = new TcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
-      await proxy.restore();
+      const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
       const proxiedUrl = new URL(databaseUrl);
       proxiedUrl.hostname = '127.0.0.1';
       proxiedUrl.port = String(proxy.port);

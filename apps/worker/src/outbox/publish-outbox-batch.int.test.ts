@@ -1,8 +1,16 @@
 import { Queue } from 'bullmq';
 import pg from 'pg';
-import { afterAll, beforeEach, describe, expect, test, waitUntil } from '@vexora-checkout/testing';
+import {
+  afterAll,
+  beforeEach,
+  describe,
+  expect,
+  startTcpProxy,
+  test,
+  waitUntil,
+} from '@vexora-checkout/testing';
 import { findUnroutedEvents, measureOutboxLag } from './measure-outbox-lag.js';
-import { countJobs, countOutbox, insertOutboxEvents, TcpProxy } from '../../test/outbox-test-support.js';
+import { countJobs, countOutbox, insertOutboxEvents } from '../../test/outbox-test-support.js';
 import { CHECKOUT_SUBMIT_QUEUE, submitJobId } from './outbox-routes.js';
 import { pruneOutbox } from './prune-outbox.js';
 import { publishOutboxBatch } from './publish-outbox-batch.js';
@@ -123,8 +131,7 @@ describe('publishOutboxBatch', () => {
     redisUrl,
   }) => {
     const redis = new URL(redisUrl);
-    const proxy = new TcpProxy({ host: redis.hostname, port: Number(redis.port) });
-    await proxy.restore();
+    const proxy = await startTcpProxy({ host: redis.hostname, port: Number(redis.port) });
     // The harness's options: maxRetriesPerRequest null and an offline queue, so while Redis is
     // away a command waits instead of failing, the hardest case for the relay.
     const queue = new Queue(CHECKOUT_SUBMIT_QUEUE, {
