@@ -5,6 +5,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { OutboxLogger } from '../outbox/run-outbox-relay.js';
 import { pollAwaitingPayments, type PollCounts } from './poll-awaiting-payments.js';
+import { pruneExpiredIdempotencyKeys } from './prune-expired-idempotency-keys.js';
 import { republishOrphanedIntents } from './republish-orphaned-intents.js';
 import { requeueNotificationStragglers, type StragglerCounts } from './requeue-notification-stragglers.js';
 import type { RequeueCounts } from './requeue-submissions.js';
@@ -33,6 +34,8 @@ export interface SweepOptions {
   redisTimeoutMs: number;
   /** A notification still unprocessed this long after it was received is enqueued again. Default 60 s. */
   stragglerGraceMs: number;
+  /** Expired idempotency keys deleted per statement; at most 20 statements per sweep. Default 5,000. */
+  idempotencyPruneChunkSize: number;
 }
 
 export const DEFAULT_SWEEP_OPTIONS: SweepOptions = {
@@ -47,6 +50,7 @@ export const DEFAULT_SWEEP_OPTIONS: SweepOptions = {
   pollClaimTtlMs: 60_000,
   redisTimeoutMs: 5_000,
   stragglerGraceMs: 60_000,
+  idempotencyPruneChunkSize: 5_000,
 };
 
 export interface SweepDeps {
@@ -71,13 +75,16 @@ export interface SweepReport {
   stuck: StuckSubmissionCounts;
   polled: PollCounts;
   stragglers: StragglerCounts;
+  /** Expired idempotency keys deleted. */
+  idempotencyKeysPruned: number;
   durationMs: number;
 }
 
 /**
  * One sweep: republishes orphaned PENDING intents, makes stuck UNKNOWN / SUBMITTING ones run
  * again, polls silent AWAITING_PAYMENT ones (applying the final statuses found) and expires them
- * past the payment window, and enqueues again the notifications left unprocessed. Each part
+ * past the payment window, enqueues again the notifications left unprocessed, and deletes expired
+ * idempotency keys. Each part
  * is bounded and idempotent, and safe next to another sweep. A part that fails does not stop the
  * others; the sweep then throws an AggregateError after all ran (the next sweep tries again).
  */
@@ -180,14 +187,31 @@ export async function runSweeps(deps: SweepDeps): Promise<SweepReport> {
         noStragglers,
       )
     : noStragglers;
-  const report: SweepReport = { orphaned, stuck, polled, stragglers, durationMs: Date.now() - started };
+  const idempotencyKeysPruned = await attempt(
+    'prune-expired-idempotency-keys',
+    () =>
+      pruneExpiredIdempotencyKeys(
+        { prisma: deps.prisma, ...(deps.now ? { now: deps.now } : {}) },
+        { chunkSize: options.idempotencyPruneChunkSize, maxChunks: 20 },
+      ),
+    0,
+  );
+  const report: SweepReport = {
+    orphaned,
+    stuck,
+    polled,
+    stragglers,
+    idempotencyKeysPruned,
+    durationMs: Date.now() - started,
+  };
   const acted =
     orphaned.requeued +
     stuck.unknown.requeued +
     stuck.submitting.requeued +
     polled.queried +
     polled.expired +
-    stragglers.requeued;
+    stragglers.requeued +
+    idempotencyKeysPruned;
   if (acted > 0 || polled.finalSeen > 0 || polled.accountMissing > 0) deps.logger?.info(report, 'sweep done');
   if (polled.finalSeen > 0) {
     deps.logger?.warn(
