@@ -57,6 +57,9 @@ const settings = {
   quietSeconds: Number(process.env.BENCH_QUIET_SECONDS ?? 0) || 0,
   logLevel: process.env.BENCH_WEBHOOK_LOG_LEVEL ?? 'warn',
   poolSize: process.env.WEBHOOK_DATABASE_POOL_SIZE,
+  insertConcurrency: process.env.WEBHOOK_INSERT_CONCURRENCY,
+  /** Extra node flags for the receiver, space-separated (e.g. --max-semi-space-size=32). */
+  nodeFlags: (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
   /** When set, the receiver runs with --cpu-prof and writes its profile here at exit. */
   cpuProfileDir: process.env.BENCH_CPU_PROF_DIR,
 };
@@ -519,7 +522,12 @@ interface WebhookProcess {
 
 async function startWebhook(databaseUrl: string, prefix: string): Promise<WebhookProcess> {
   const port = await findFreePort();
-  const nodeArgs = ['--conditions=@vexora-checkout/source', '--import', require.resolve('tsx')];
+  const nodeArgs = [
+    ...settings.nodeFlags,
+    '--conditions=@vexora-checkout/source',
+    '--import',
+    require.resolve('tsx'),
+  ];
   if (settings.cpuProfileDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${settings.cpuProfileDir}`);
   // Only what the receiver needs, plus PATH: the developer's settings must not change the run.
   const env: Record<string, string> = {
@@ -532,6 +540,7 @@ async function startWebhook(databaseUrl: string, prefix: string): Promise<Webhoo
     LOG_LEVEL: settings.logLevel,
   };
   if (settings.poolSize) env.WEBHOOK_DATABASE_POOL_SIZE = settings.poolSize;
+  if (settings.insertConcurrency) env.WEBHOOK_INSERT_CONCURRENCY = settings.insertConcurrency;
   const child = spawn(process.execPath, [...nodeArgs, 'apps/webhook/src/main.ts'], {
     cwd: repoRoot,
     env,
@@ -674,7 +683,10 @@ async function main(): Promise<void> {
     .map((load) => load.toFixed(2))
     .join(' ');
 
-  say(`starting the webhook (LOG_LEVEL=${settings.logLevel}, pool ${settings.poolSize ?? 'default (10)'})`);
+  say(
+    `starting the webhook (LOG_LEVEL=${settings.logLevel}, pool ${settings.poolSize ?? 'default (4)'}, ` +
+      `INSERTs in flight ${settings.insertConcurrency ?? 'default (2)'})`,
+  );
   const webhook = await startWebhook(databaseUrl, prefix);
   cleanups.push({ name: 'stop the webhook', run: () => stopWebhook(webhook) });
   const meter = new CpuMeter(admin, database, webhook.child.pid ?? 0, await redisServerPid(redis));
@@ -734,7 +746,8 @@ async function main(): Promise<void> {
   );
   console.log(`  PostgreSQL: ${pgFacts.join(', ')}`);
   console.log(
-    `  webhook: LOG_LEVEL=${settings.logLevel}, WEBHOOK_DATABASE_POOL_SIZE=${settings.poolSize ?? '10 (default)'}`,
+    `  webhook: LOG_LEVEL=${settings.logLevel}, WEBHOOK_DATABASE_POOL_SIZE=${settings.poolSize ?? '4 (default)'}, ` +
+      `WEBHOOK_INSERT_CONCURRENCY=${settings.insertConcurrency ?? '2 (default)'}`,
   );
   console.log('\nLatency in ms from the request written to the last byte of the answer');
   console.log(

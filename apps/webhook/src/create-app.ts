@@ -145,7 +145,10 @@ function describeExchange(
   const notification: unknown = response.locals?.notification;
   return {
     ...value,
-    req: { method: request.method, url: request.url, remoteAddress: request.socket.remoteAddress, headers },
+    // pino-http's request serializer keeps method, url and headers of this object.
+    req: { method: request.method, url: request.url, headers },
+    // The source as the allow-list sees it (X-Forwarded-For behind a trusted proxy), and the peer.
+    source: { ip: (request as express.Request).ip, peer: request.socket.remoteAddress },
     ...(notification ? { notification } : {}),
   };
 }

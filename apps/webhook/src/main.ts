@@ -39,10 +39,7 @@ await runService({
     });
     const app = createApp({
       pool,
-      // One connection stays free for the health probe.
-      writer: createNotificationWriter(pool, {
-        maxConcurrent: Math.max(1, config.WEBHOOK_DATABASE_POOL_SIZE - 1),
-      }),
+      writer: createNotificationWriter(pool, { maxConcurrent: config.WEBHOOK_INSERT_CONCURRENCY }),
       logger,
       metrics,
       verify: createNotificationVerifier(config.accounts),

@@ -43,7 +43,7 @@ export interface TestWebhook {
 
 /** The real receiver (createApp, the real queue and enqueuer) on the test's database and Redis. */
 export async function startTestWebhook(options: TestWebhookOptions): Promise<TestWebhook> {
-  const { prisma, pool } = createDatabaseClients({ databaseUrl: options.databaseUrl, poolSize: 10 });
+  const { prisma, pool } = createDatabaseClients({ databaseUrl: options.databaseUrl, poolSize: 4 });
   const logs: Record<string, unknown>[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, callback) {
@@ -75,7 +75,7 @@ export async function startTestWebhook(options: TestWebhookOptions): Promise<Tes
   if (!trustProxy.ok) throw new Error(trustProxy.message);
   const app = createApp({
     pool,
-    writer: createNotificationWriter(pool, { maxConcurrent: 9 }),
+    writer: createNotificationWriter(pool, { maxConcurrent: 2 }),
     logger,
     metrics,
     verify: createNotificationVerifier(options.accounts ?? DEFAULT_SANDBOX_ACCOUNTS),

@@ -280,6 +280,7 @@ test('forged notifications change no state: each is refused or leaves an excepti
       });
       return { status: response.status, text: await response.text() };
     };
+    const UNKNOWN_TRADE_NO = '20990101000000999999990';
     const claim = {
       tradeNo: intent!.tradeNo,
       platFormTradeNo: intent!.platformTradeNo,
@@ -292,7 +293,7 @@ test('forged notifications change no state: each is refused or leaves an excepti
     expect(
       await post(
         signFields(
-          { ...claim, tradeNo: '20990101000000999999990', platFormTradeNo: 'P20990101999999' },
+          { ...claim, tradeNo: UNKNOWN_TRADE_NO, platFormTradeNo: 'P20990101999999' },
           USD.appSecret,
         ),
       ),
@@ -309,7 +310,11 @@ test('forged notifications change no state: each is refused or leaves an excepti
     expect(await post(claim)).toEqual({ status: 200, text: 'OK' });
 
     const rows = await waitUntil(
-      () => system.api.prisma.gatewayNotification.findMany({ orderBy: { id: 'asc' } }),
+      () =>
+        system.api.prisma.gatewayNotification.findMany({
+          where: { tradeNo: { in: [intent!.tradeNo, UNKNOWN_TRADE_NO] } },
+          orderBy: { id: 'asc' },
+        }),
       (found) => found.length === 4 && found.every((row) => row.processedAt !== null),
       { timeoutMs: 30_000, what: 'the four forged deliveries processed' },
     );
@@ -318,7 +323,9 @@ test('forged notifications change no state: each is refused or leaves an excepti
     const current = await system.api.prisma.checkoutIntent.findUniqueOrThrow({ where: { id: intent!.id } });
     expect(current.state).toBe('AWAITING_PAYMENT');
     expect(current.paidAmount).toBeNull();
-    const exceptions = await system.api.prisma.reconciliationException.findMany();
+    const exceptions = await system.api.prisma.reconciliationException.findMany({
+      where: { notificationId: { in: rows.map((row) => row.id) } },
+    });
     expect(exceptions.map((exception) => exception.kind).sort()).toEqual(
       expect.arrayContaining(['invalid_signature', 'unknown_trade_no']),
     );

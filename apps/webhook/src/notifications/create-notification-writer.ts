@@ -8,21 +8,27 @@ function isDataError(error: unknown): boolean {
 }
 
 export interface NotificationWriter {
-  /** Resolves with the row's id once it is committed; rejects if it could not be stored. */
-  store(row: NotificationRow): Promise<string>;
+  /**
+   * Resolves with the row's id once it is committed; rejects if it could not be stored. Aborting
+   * `signal` (the caller gave up and answered 503) withdraws a row still waiting for a statement,
+   * so a database that hangs cannot make waiting rows pile up beyond what the timeout admits.
+   */
+  store(row: NotificationRow, signal?: AbortSignal): Promise<string>;
 }
 
 interface Pending {
   row: NotificationRow;
   resolve: (id: string) => void;
   reject: (error: unknown) => void;
+  signal: AbortSignal | undefined;
 }
 
 /**
  * Stores deliveries in batches: rows arriving while earlier statements are running wait for a
  * free connection and go together in one INSERT (one round trip and one commit for many rows,
  * which is what lets a two-core machine store thousands a second). At low rates a batch is one
- * row and nothing waits. `maxConcurrent` is the number of statements in flight (the pool size).
+ * row and nothing waits. `maxConcurrent` is the number of statements in flight: few, so that
+ * batches form (WEBHOOK_INSERT_CONCURRENCY).
  */
 export function createNotificationWriter(
   pool: pg.Pool,
@@ -35,6 +41,8 @@ export function createNotificationWriter(
 
   const flush = () => {
     scheduled = false;
+    // Rows whose caller gave up are not stored: their sender was told to retry.
+    waiting = waiting.filter((pending) => !pending.signal?.aborted);
     while (waiting.length > 0 && inFlight < options.maxConcurrent) {
       const batch = waiting.slice(0, maxBatch);
       waiting = waiting.slice(maxBatch);
@@ -64,9 +72,20 @@ export function createNotificationWriter(
   };
 
   return {
-    store: (row) =>
+    store: (row, signal) =>
       new Promise<string>((resolve, reject) => {
-        waiting.push({ row, resolve, reject });
+        const pending: Pending = { row, resolve, reject, signal };
+        waiting.push(pending);
+        signal?.addEventListener(
+          'abort',
+          () => {
+            const index = waiting.indexOf(pending);
+            if (index === -1) return; // already sent: its statement decides
+            waiting.splice(index, 1);
+            reject(signal.reason as Error);
+          },
+          { once: true },
+        );
         // Gather what arrives in this turn of the event loop before sending.
         if (!scheduled) {
           scheduled = true;

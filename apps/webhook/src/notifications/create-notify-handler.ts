@@ -60,13 +60,19 @@ export function createNotifyHandler(deps: NotifyHandlerDeps): RequestHandler {
     };
 
     const stopTimer = deps.metrics.storeDuration.startTimer();
+    const giveUp = new AbortController();
+    const timer = setTimeout(
+      () => giveUp.abort(new StoreTimeoutError(deps.storeTimeoutMs)),
+      deps.storeTimeoutMs,
+    );
     let id: string;
-    let timer: NodeJS.Timeout | undefined;
     try {
       id = await Promise.race([
-        deps.writer.store(row),
+        deps.writer.store(row, giveUp.signal),
         new Promise<never>((_resolve, reject) => {
-          timer = setTimeout(() => reject(new StoreTimeoutError(deps.storeTimeoutMs)), deps.storeTimeoutMs);
+          giveUp.signal.addEventListener('abort', () => reject(giveUp.signal.reason as Error), {
+            once: true,
+          });
         }),
       ]);
       stopTimer({ result: 'ok' });

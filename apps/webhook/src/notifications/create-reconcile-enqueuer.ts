@@ -55,9 +55,11 @@ export interface ReconcileEnqueuer {
  */
 export function createReconcileEnqueuer(options: ReconcileEnqueuerOptions): ReconcileEnqueuer {
   const maxBatch = options.maxBatch ?? 500;
-  const maxUnsettled = options.maxUnsettled ?? 4;
+  const maxUnsettled = options.maxUnsettled ?? 2;
   const maxWaiting = options.maxWaiting ?? 20_000;
   const unsettled = new Set<Promise<void>>();
+  /** The unsettled calls not yet counted as timed out: the only ones worth waiting for at close. */
+  const live = new Set<Promise<void>>();
   let waiting: string[] = [];
   let scheduled = false;
   let closing = false;
@@ -103,6 +105,7 @@ export function createReconcileEnqueuer(options: ReconcileEnqueuerOptions): Reco
     }));
     const timer = setTimeout(() => {
       timedOut = true;
+      live.delete(settled);
       fail(ids.length, 'timeout');
     }, options.timeoutMs);
     const settled = options.queue
@@ -118,10 +121,12 @@ export function createReconcileEnqueuer(options: ReconcileEnqueuerOptions): Reco
       .finally(() => {
         clearTimeout(timer);
         unsettled.delete(settled);
+        live.delete(settled);
         // What arrived meanwhile goes now.
         flush();
       });
     unsettled.add(settled);
+    live.add(settled);
   };
 
   return {
@@ -148,11 +153,11 @@ export function createReconcileEnqueuer(options: ReconcileEnqueuerOptions): Reco
       closing = true;
       flush();
       const deadline = Date.now() + options.timeoutMs;
-      while (unsettled.size > 0 && Date.now() < deadline) {
+      while (live.size > 0 && Date.now() < deadline) {
         let timer: NodeJS.Timeout | undefined;
         // Wakes at each settled call (which sends more of what waits), or at the deadline.
         await Promise.race([
-          Promise.race(unsettled),
+          Promise.race(live),
           new Promise<void>((resolve) => {
             timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
           }),

@@ -5,6 +5,7 @@ import {
 } from '@vexora-checkout/contracts';
 import { signFields } from '@vexora-checkout/signing';
 import { afterAll, expect, test, waitUntil } from '@vexora-checkout/testing';
+import { createServer, type Socket } from 'node:net';
 import pg from 'pg';
 import {
   startTestWebhook,
@@ -156,6 +157,8 @@ test('a signed notification is stored, committed before "OK", then handed to the
     expect(webhook.logs).toContainEqual(
       expect.objectContaining({
         msg: 'request completed',
+        reqId: 'req-1',
+        source: { ip: '127.0.0.1', peer: '127.0.0.1' },
         notification: expect.objectContaining({ id: row!.id, tradeNo: body.tradeNo, signature: 'valid' }),
       }),
     );
@@ -351,6 +354,32 @@ test('database unreachable or failing: 503, so that Vexora retries; /health says
       const health = await fetch(`${webhook.url}/health`);
       expect(health.status).toBe(databaseUrl.includes(':1/') ? 503 : 200);
     });
+  }
+});
+
+test('a database that does not answer: 503 after WEBHOOK_STORE_TIMEOUT_MS, counted as a timeout', async ({
+  redisUrl,
+  bullmq,
+}) => {
+  // Accepts connections and never says a word, like a PostgreSQL behind a dead network path.
+  const sockets: Socket[] = [];
+  const silent = createServer((socket) => sockets.push(socket));
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const { port } = silent.address() as { port: number };
+  const webhook = await startTestWebhook({
+    databaseUrl: `postgresql://postgres@127.0.0.1:${port}/silent`,
+    redisUrl,
+    prefix: bullmq.prefix,
+    storeTimeoutMs: 300,
+  });
+  try {
+    const answer = await webhook.notify(signFields(notification(), SECRET));
+    expect(answer.status).toBe(503);
+    expect(await metric(webhook, 'webhook_store_duration_seconds', { result: 'timeout' })).toBeGreaterThan(0);
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    await webhook.close();
+    await new Promise((resolve) => silent.close(resolve));
   }
 });
 
