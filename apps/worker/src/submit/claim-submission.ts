@@ -57,27 +57,26 @@ interface ClaimRow {
 }
 
 // One statement (one implicit transaction) for one or more claims, given as a JSON array in $1
-// (distinct intents; see create-coalescer.ts). Per intent: lock the row and read its state
-// (`current`, locked in id order so concurrent batches cannot deadlock), move it to SUBMITTING
-// when the guard holds (PENDING or UNKNOWN, or a SUBMITTING older than the lease, and only for
-// the job's generation), write the status_history row of the move, and return the state before
-// plus, when claimed, what the request needs. The lock makes `current` the very row the UPDATE
-// changes, so from_state is exact even when another process changed the row a moment before.
+// (distinct intents; see create-coalescer.ts). Per intent: read its state (`current`), move it
+// to SUBMITTING when the guard holds (PENDING or UNKNOWN, or a SUBMITTING older than the lease,
+// and only for the job's generation), write the status_history row of the move, and return the
+// state before plus, when claimed, what the request needs. The UPDATE also requires the version
+// it read: if another process changed the row since (the UPDATE then sees the newer row), the
+// claim does not apply and the job sees the state it read, as transitionIntent's version check
+// does. So from_state is always the state the UPDATE replaced, without locking the row first.
 const CLAIM = `
 WITH input AS (
   SELECT * FROM jsonb_to_recordset($1::jsonb)
     AS v(ord int, id uuid, generation int, now timestamptz, lease_ms int)
 ), current AS (
-  SELECT id, state, submission_generation, state_changed_at
+  SELECT id, state, submission_generation, state_changed_at, version
   FROM checkout_intent WHERE id IN (SELECT id FROM input)
-  ORDER BY id
-  FOR UPDATE
 ), claimed AS (
   UPDATE checkout_intent i
   SET state = 'SUBMITTING', attempt_count = i.attempt_count + 1, version = i.version + 1,
       state_changed_at = v.now, updated_at = v.now
   FROM current c JOIN input v ON v.id = c.id
-  WHERE i.id = c.id AND c.submission_generation = v.generation
+  WHERE i.id = c.id AND i.version = c.version AND c.submission_generation = v.generation
     AND (c.state IN ('PENDING', 'UNKNOWN')
          OR (c.state = 'SUBMITTING' AND c.state_changed_at < v.now - v.lease_ms * interval '1 millisecond'))
   RETURNING i.id, i.client_id, c.state AS from_state, v.now, i.account_id, i.trade_no,

@@ -28,8 +28,7 @@ export interface FinishRequest {
 // run that lost the intent to a takeover changes nothing), its status_history row, and the
 // submission_attempt row of the exchange, written whether or not the guard held, as every
 // exchange with Vexora is. A data column is set only when the request names it (`set_<column>`),
-// so "leave as is" and "set to null" stay apart. Rows are locked in id order first, so
-// concurrent batches cannot deadlock.
+// so "leave as is" and "set to null" stay apart.
 const FINISH = `
 WITH input AS (
   SELECT * FROM jsonb_to_recordset($1::jsonb) AS v(
@@ -39,8 +38,6 @@ WITH input AS (
     set_last_error_code boolean, last_error_code text,
     set_last_error_message boolean, last_error_message text,
     attempt jsonb)
-), locked AS (
-  SELECT id FROM checkout_intent WHERE id IN (SELECT id FROM input) ORDER BY id FOR UPDATE
 ), attempt AS (
   INSERT INTO submission_attempt (intent_id, generation, trade_no, kind, outcome, reason,
     http_status, business_code, gateway_status, message, latency_ms, request_body, response_body, error)
@@ -62,8 +59,8 @@ WITH input AS (
     last_error_code = CASE WHEN v.set_last_error_code THEN v.last_error_code ELSE i.last_error_code END,
     last_error_message =
       CASE WHEN v.set_last_error_message THEN v.last_error_message ELSE i.last_error_message END
-  FROM locked l JOIN input v ON v.id = l.id
-  WHERE i.id = l.id AND i.state = 'SUBMITTING' AND i.submission_generation = v.generation
+  FROM input v
+  WHERE i.id = v.id AND i.state = 'SUBMITTING' AND i.submission_generation = v.generation
   RETURNING i.id, i.client_id, v.to_state, v.reason, v.now, v.ord
 )
 INSERT INTO status_history (intent_id, client_id, from_state, to_state, actor, reason, created_at)

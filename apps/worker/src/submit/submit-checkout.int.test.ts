@@ -195,6 +195,73 @@ describe('submitCheckout', () => {
     });
   });
 
+  test('unknown, and the query finds the order paid: PAID through the reconciliation state machine', async () => {
+    const intent = await pendingIntent('UNKNOWN');
+    vexora.script('/v1/vexora/queryPayInResult', queryFound(intent.tradeNo, '0000', '12.50'));
+    expect(await submitCheckout(deps, { intentId: intent.id, generation: 0, lastAttempt: false })).toEqual({
+      kind: 'settled',
+      state: 'PAID',
+    });
+    expect(sent(intent.tradeNo)).toBe(0);
+    expect(await prisma.checkoutIntent.findUniqueOrThrow({ where: { id: intent.id } })).toMatchObject({
+      state: 'PAID',
+      gatewayStatus: '0000',
+      platformTradeNo: `P-${intent.tradeNo}`,
+    });
+    expect(await history(intent.id)).toEqual(['UNKNOWN>SUBMITTING', 'SUBMITTING>PAID']);
+    const attempts = await prisma.submissionAttempt.findMany({ where: { intentId: intent.id } });
+    expect(attempts.map((attempt) => `${attempt.kind}:${attempt.outcome}:${attempt.gatewayStatus}`)).toEqual([
+      'query:found:0000',
+    ]);
+  });
+
+  test('unknown, and the query finds the order failed: the payer never had a link, so a new tradeNo goes out', async () => {
+    const intent = await pendingIntent('UNKNOWN');
+    vexora.script('/v1/vexora/queryPayInResult', queryFound(intent.tradeNo, '00029', '12.50'));
+    expect(await submitCheckout(deps, { intentId: intent.id, generation: 0, lastAttempt: false })).toEqual({
+      kind: 'superseded',
+    });
+    const after = await prisma.checkoutIntent.findUniqueOrThrow({ where: { id: intent.id } });
+    expect(after).toMatchObject({
+      state: 'PENDING',
+      submissionGeneration: 1,
+      tradeNo: generateTradeNo({ createdAt: intent.createdAt, seq: intent.seq, generation: 1 }),
+    });
+    expect(await prisma.supersededTradeNo.findMany({ where: { intentId: intent.id } })).toMatchObject([
+      { tradeNo: intent.tradeNo, generation: 0, gatewayStatus: '00029' },
+    ]);
+    expect(
+      await prisma.outboxEvent.findMany({ where: { intentId: intent.id }, select: { generation: true } }),
+    ).toEqual([{ generation: 1 }]);
+    // The new generation is a new job: it sends the new tradeNo once.
+    expect(await submitCheckout(deps, { intentId: intent.id, generation: 1, lastAttempt: false })).toEqual({
+      kind: 'awaiting_payment',
+      linkAvailable: true,
+    });
+    expect(sent(after.tradeNo)).toBe(1);
+    expect(sent(intent.tradeNo)).toBe(0);
+  });
+
+  test('unknown, and the query finds the order paid with another amount: an exception, the order adopted open', async () => {
+    const intent = await pendingIntent('UNKNOWN');
+    vexora.script('/v1/vexora/queryPayInResult', queryFound(intent.tradeNo, '0000', '99.00'));
+    expect(await submitCheckout(deps, { intentId: intent.id, generation: 0, lastAttempt: false })).toEqual({
+      kind: 'awaiting_payment',
+      linkAvailable: false,
+    });
+    expect(await prisma.checkoutIntent.findUniqueOrThrow({ where: { id: intent.id } })).toMatchObject({
+      state: 'AWAITING_PAYMENT',
+      lastErrorCode: 'PAYMENT_LINK_UNAVAILABLE',
+    });
+    expect(
+      await prisma.reconciliationException.findMany({
+        where: { intentId: intent.id },
+        select: { kind: true, reportedAmount: true },
+      }),
+    ).toEqual([{ kind: 'amount_mismatch', reportedAmount: expect.objectContaining({}) }]);
+    expect(await prisma.submissionAttempt.count({ where: { intentId: intent.id } })).toBe(1);
+  });
+
   test('a query that proves nothing keeps the intent UNKNOWN, and nothing is sent', async () => {
     const intent = await pendingIntent('UNKNOWN');
     vexora.script('/v1/vexora/queryPayInResult', busy);

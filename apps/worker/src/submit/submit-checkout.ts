@@ -35,6 +35,10 @@ export type SubmitOutcome =
   /** The intent was not in a submittable state for this generation: a duplicate or stale job. */
   | { kind: 'skipped'; state: string }
   | { kind: 'awaiting_payment'; linkAvailable: boolean }
+  /** The Query API found the order already final, and its status was applied. */
+  | { kind: 'settled'; state: string }
+  /** The Query API found the order failed before the payer had a link: a new tradeNo goes out. */
+  | { kind: 'superseded' }
   | { kind: 'rejected'; code: string }
   /** No definite answer yet; the job should run again (after `retryAfterMs` at least). */
   | { kind: 'retry'; state: 'PENDING' | 'UNKNOWN' | 'SUBMITTING'; retryAfterMs?: number }
@@ -185,9 +189,18 @@ async function resolveThroughQuery(run: Run, gateway: GatewayClient): Promise<Su
     case 'not_found':
       await run.store.recordAttempt(attempt);
       return undefined;
-    case 'found':
-      await adoptFoundOrder(run.store, run.intent, result, attempt, run.now());
-      return { kind: 'awaiting_payment', linkAvailable: false };
+    case 'found': {
+      const adopted = await adoptFoundOrder(
+        { prisma: run.deps.prisma, store: run.store },
+        run.intent,
+        result,
+        attempt,
+        run.now(),
+      );
+      return adopted.kind === 'awaiting_payment'
+        ? { kind: 'awaiting_payment', linkAvailable: false }
+        : adopted;
+    }
     case 'rejected':
     case 'retryable':
     case 'unknown':
