@@ -1,12 +1,19 @@
 import { Queue } from 'bullmq';
 import pg from 'pg';
-import { afterAll, beforeEach, describe, expect, test, waitUntil } from '@vexora-checkout/testing';
+import {
+  afterAll,
+  beforeEach,
+  describe,
+  expect,
+  startTcpProxy,
+  test,
+  waitUntil,
+} from '@vexora-checkout/testing';
 import {
   countJobs,
   countOutbox,
   createRecordingLogger,
   insertOutboxEvents,
-  TcpProxy,
 } from '../../test/outbox-test-support.js';
 import { CHECKOUT_SUBMIT_QUEUE, submitJobId } from './outbox-routes.js';
 import { startOutboxRelay, type OutboxRelay, type StartOutboxRelayOptions } from './run-outbox-relay.js';
@@ -143,8 +150,7 @@ describe('startOutboxRelay', () => {
     redisUrl,
   }) => {
     const redis = new URL(redisUrl);
-    const proxy = new TcpProxy({ host: redis.hostname, port: Number(redis.port) });
-    await proxy.restore();
+    const proxy = await startTcpProxy({ host: redis.hostname, port: Number(redis.port) });
     const queue = new Queue(CHECKOUT_SUBMIT_QUEUE, {
       connection: { host: '127.0.0.1', port: proxy.port, maxRetriesPerRequest: null },
       prefix: bullmq.prefix,
