@@ -327,7 +327,6 @@ function post(
 // ---------------------------------------------------------------------------------------------
 // Request bodies
 
-let probePid = 0; // SCRATCH
 const runId = randomBytes(4).toString('hex');
 
 function checkout(n: number, prefix: string) {
@@ -392,7 +391,6 @@ async function runPaced(options: {
   let lastEnd = 0;
   const pending: Promise<void>[] = [];
   await options.meter.drain();
-  if (process.env.PROBE_IMPORT) process.kill(probePid, 'SIGUSR2'); // SCRATCH
   const cpuStart = await options.meter.snapshot();
   const start = performance.now() + 2;
 
@@ -437,7 +435,6 @@ async function runPaced(options: {
   }
   await Promise.all(pending);
   const cpu = await options.meter.since(cpuStart);
-  if (process.env.PROBE_IMPORT) process.kill(probePid, 'SIGUSR2'); // SCRATCH
   agent.destroy();
   return {
     label: options.label,
@@ -661,7 +658,6 @@ interface ApiProcess {
 async function startApi(databaseUrl: string): Promise<ApiProcess> {
   const port = await findFreePort();
   const nodeArgs = ['--conditions=@vexora-checkout/source', '--import', require.resolve('tsx')];
-  if (process.env.PROBE_IMPORT) nodeArgs.push('--import', process.env.PROBE_IMPORT); // SCRATCH
   if (settings.cpuProfileDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${settings.cpuProfileDir}`);
   // Only what the api needs, plus PATH: the developer's VEXORA_* settings must not change the run.
   const env: Record<string, string> = {
@@ -868,7 +864,6 @@ async function main(): Promise<void> {
   const started = performance.now();
   const { admin, database, key, api, facts } = await setUp();
   const meter = new CpuMeter(admin, database, api.child.pid ?? 0);
-  probePid = api.child.pid ?? 0; // SCRATCH
   const url = `http://127.0.0.1:${api.port}`;
   const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
   const run = (scenario: string) => settings.scenarios.includes(scenario) && !aborted.aborted;

@@ -230,7 +230,8 @@ async function createOnce(
         if (!request || seq === undefined) continue;
         const account = deps.accounts.find(
           (candidate) =>
-            principal.accountIds.includes(candidate.id) && candidate.currencies.includes(request.body.currency),
+            principal.accountIds.includes(candidate.id) &&
+            candidate.currencies.includes(request.body.currency),
         );
         if (!account) {
           // Not stored under the key: the client may fix its key's accounts and retry.
@@ -296,7 +297,12 @@ async function createOnce(
             DELETE FROM idempotency_key WHERE client_id = ${clientId} AND key = ANY(${dropKeys}::text[])`;
       }
     },
-    { lockTimeoutMs: deps.inFlightWaitMs },
+    {
+      lockTimeoutMs: deps.inFlightWaitMs,
+      // One item (the single endpoint, hundreds a second): the plan made once per connection.
+      // A batch: a plan for its sizes, whose cost a thousand items share.
+      planCacheMode: unique.length === 1 ? 'force_generic_plan' : 'force_custom_plan',
+    },
   );
   if (outcomes.some((outcome) => outcome?.kind === 'created')) deps.wakeOutbox();
 

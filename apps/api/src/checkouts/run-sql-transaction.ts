@@ -23,10 +23,18 @@ function nameOf(text: string): string {
 
 export interface SqlTransactionOptions {
   /**
-   * `lock_timeout` from the start of the transaction (SET LOCAL), sent with BEGIN in the same
-   * round trip. A statement can lower it again with `set_config('lock_timeout', …, true)`.
+   * `lock_timeout` from the start of the transaction (SET LOCAL, in the same round trip as
+   * BEGIN). A statement can lower it again with `set_config('lock_timeout', …, true)`.
    */
   lockTimeoutMs?: number;
+  /**
+   * `plan_cache_mode` for the named statements of this transaction (SET LOCAL, same round trip).
+   * PostgreSQL's default re-plans a statement on each run until a generic plan looks no dearer,
+   * which for the create path's big statements means planning on every single create (about
+   * 0.4 ms of a backend's CPU); a 1,000-item batch, on the other hand, is better served by a
+   * plan made for its sizes.
+   */
+  planCacheMode?: 'force_generic_plan' | 'force_custom_plan';
 }
 
 /**
@@ -55,14 +63,14 @@ export async function runSqlTransaction<T>(
   };
   let broken = false;
   try {
-    // Two statements in one simple query: one round trip. The number is formatted here, never
-    // taken from a request.
-    const lockTimeout = options.lockTimeoutMs;
-    await client.query(
-      lockTimeout === undefined
-        ? 'BEGIN'
-        : `BEGIN; SET LOCAL lock_timeout = '${Math.max(1, Math.floor(lockTimeout))}ms'`,
-    );
+    // BEGIN and its settings in one simple query: one round trip. Nothing in it comes from a
+    // request (a number formatted here, a fixed word).
+    const begin = ['BEGIN'];
+    if (options.lockTimeoutMs !== undefined) {
+      begin.push(`SET LOCAL lock_timeout = '${Math.max(1, Math.floor(options.lockTimeoutMs))}ms'`);
+    }
+    if (options.planCacheMode) begin.push(`SET LOCAL plan_cache_mode = ${options.planCacheMode}`);
+    await client.query(begin.join('; '));
     const result = await work(tx);
     await client.query('COMMIT');
     return result;
