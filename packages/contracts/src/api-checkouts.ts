@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { currencySchema } from './currency.js';
+import { findUnstorableText } from './find-unstorable-text.js';
 import { parseAmount } from './money.js';
 import { normalizeCambodianMobile } from './normalize-cambodian-mobile.js';
 
@@ -58,6 +59,13 @@ export const createCheckoutBodySchema = z
   .superRefine((body, context) => {
     const amount = parseAmount(body.amount, body.currency);
     if (!amount.ok) context.addIssue({ code: 'custom', path: ['amount'], message: amount.message });
+    for (const path of findUnstorableText(body)) {
+      context.addIssue({
+        code: 'custom',
+        path,
+        message: 'must not contain NUL characters or unpaired surrogates',
+      });
+    }
   });
 export type CreateCheckoutBody = z.output<typeof createCheckoutBodySchema>;
 

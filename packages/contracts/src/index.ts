@@ -6,6 +6,7 @@ export {
   type Currency,
 } from './currency.js';
 export { MAX_AMOUNT_MINOR, formatMinorUnits, parseAmount, toMinorUnits, type AmountResult } from './money.js';
+export { findUnstorableText, isStorableText } from './find-unstorable-text.js';
 export { normalizeCambodianMobile, type MobileResult } from './normalize-cambodian-mobile.js';
 export {
   GATEWAY_STATUSES,

@@ -1,4 +1,4 @@
-import { INTENT_STATES } from '@vexora-checkout/contracts';
+import { INTENT_STATES, isStorableText } from '@vexora-checkout/contracts';
 import type { CheckoutIntent, Prisma, PrismaClient } from '@vexora-checkout/db';
 import { z } from 'zod';
 
@@ -12,6 +12,8 @@ export function findCheckoutIntent(
   return prisma.checkoutIntent.findFirst({ where: { id, clientId } });
 }
 
+const storableTextError = 'must not contain NUL characters or unpaired surrogates';
+
 export const listCheckoutsQuerySchema = z.strictObject({
   state: z
     .string()
@@ -20,8 +22,8 @@ export const listCheckoutsQuerySchema = z.strictObject({
     .optional(),
   createdFrom: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }).optional(),
   createdTo: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }).optional(),
-  merchantReference: z.string().min(1).max(128).optional(),
-  tradeNo: z.string().min(1).max(64).optional(),
+  merchantReference: z.string().min(1).max(128).refine(isStorableText, storableTextError).optional(),
+  tradeNo: z.string().min(1).max(64).refine(isStorableText, storableTextError).optional(),
   cursor: z.string().min(1).max(200).optional(),
   limit: z.coerce.number().int().min(1, 'must be 1-200').max(200, 'must be 1-200').default(50),
 });

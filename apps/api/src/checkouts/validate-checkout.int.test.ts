@@ -88,6 +88,16 @@ const cases: [string, unknown, { path: string; message: string | RegExp }][] = [
     { path: 'remark', message: 'must be at most 256 characters' },
   ],
   [
+    'NUL in remark (PostgreSQL text cannot hold it)',
+    validCheckout({ remark: 'gift\u0000wrap' }),
+    { path: 'remark', message: 'must not contain NUL characters or unpaired surrogates' },
+  ],
+  [
+    'lone surrogate in metadata (jsonb cannot hold it)',
+    validCheckout({ metadata: { note: 'x\uD800' } }),
+    { path: 'metadata.note', message: 'must not contain NUL characters or unpaired surrogates' },
+  ],
+  [
     'long merchantReference',
     validCheckout({ merchantReference: long(129) }),
     { path: 'merchantReference', message: 'must be at most 128 characters' },

@@ -89,15 +89,25 @@ async function showPage(
   const html = renderCashierPage({ order: description, qrSvg, action: pagePath(order), error });
   response
     .status(status)
-    .set({ 'content-security-policy': CONTENT_SECURITY_POLICY, 'cache-control': 'no-store' })
+    .set({ ...PAGE_HEADERS, 'cache-control': 'no-store' })
     .type('html')
     .send(html);
 }
 
+/**
+ * Headers of every cashier page: no script, no framing, no type sniffing, and no Referer (the
+ * page's URL carries the order's token, which must not leak to a site the payer goes to next).
+ */
+const PAGE_HEADERS = {
+  'content-security-policy': CONTENT_SECURITY_POLICY,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+} as const;
+
 function notFound(response: Response): void {
   response
     .status(404)
-    .set('content-security-policy', CONTENT_SECURITY_POLICY)
+    .set(PAGE_HEADERS)
     .type('html')
     .send(`<!doctype html><title>Not found</title><p>${escapeHtml('No order has this payment link.')}</p>`);
 }
