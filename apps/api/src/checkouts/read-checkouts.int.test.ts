@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, test, waitUntil } from '@vexora-checkout/testing';
+import pg from 'pg';
 import { startTestApi, validCheckout, type TestApi } from '../../test/start-test-api.js';
 
 let api: TestApi;
@@ -131,6 +132,58 @@ describe('GET /v1/events', () => {
     // Another client sees none of it.
     const other = await api.newClient();
     expect((await api.request('/v1/events', { key: other.key })).body.data).toEqual([]);
+  });
+});
+
+describe('the events feed across concurrent transactions', () => {
+  test('a transaction that took its id earlier but writes and commits later is not skipped', async ({
+    databaseUrl,
+  }) => {
+    const { key, clientId } = await api.newClient();
+    const [intent] = await createMany(key, 1, 'feed-order');
+    const start = await waitUntil(
+      () => api.request('/v1/events', { key }),
+      (response) => response.body.data.length === 1,
+      { timeoutMs: 20_000, what: 'the creation event' },
+    );
+    const insertHistory = (client: pg.Client, reason: string) =>
+      client.query(
+        `INSERT INTO status_history (intent_id, client_id, from_state, to_state, actor, reason)
+         VALUES ($1, $2, 'PENDING', 'SUBMITTING', 'worker', $3)`,
+        [intent.id, clientId, reason],
+      );
+    const older = new pg.Client({ connectionString: databaseUrl });
+    const younger = new pg.Client({ connectionString: databaseUrl });
+    await older.connect();
+    await younger.connect();
+    try {
+      // `older` takes its transaction id first; `younger` takes a later one but inserts first, so
+      // it holds the smaller history id. `older` commits while `younger` still runs.
+      await older.query('BEGIN');
+      await older.query('SELECT pg_current_xact_id()');
+      await younger.query('BEGIN');
+      await insertHistory(younger, 'test.younger');
+      await insertHistory(older, 'test.older');
+      await older.query('COMMIT');
+      const first = await waitUntil(
+        () => api.request(`/v1/events?after=${start.body.nextCursor}`, { key }),
+        (response) => response.body.data.length > 0,
+        { timeoutMs: 20_000, what: "the older transaction's event" },
+      );
+      expect(first.body.data.map((event: { reason: string }) => event.reason)).toEqual(['test.older']);
+
+      await younger.query('COMMIT');
+      // Paging by history id alone would never serve this row: its id is below the cursor.
+      const second = await waitUntil(
+        () => api.request(`/v1/events?after=${first.body.nextCursor}`, { key }),
+        (response) => response.body.data.length > 0,
+        { timeoutMs: 20_000, what: "the younger transaction's event" },
+      );
+      expect(second.body.data.map((event: { reason: string }) => event.reason)).toEqual(['test.younger']);
+    } finally {
+      await older.end();
+      await younger.end();
+    }
   });
 });
 

@@ -16,12 +16,7 @@ export function createEventsRouter(prisma: PrismaClient): Router {
         errors: zodFieldErrors(query.error, 'query'),
       });
     }
-    const page = await listEvents(
-      prisma,
-      principal.clientId,
-      BigInt(query.data.after ?? '0'),
-      query.data.limit,
-    );
+    const page = await listEvents(prisma, principal.clientId, query.data.after, query.data.limit);
     response.json({ data: page.events, nextCursor: page.nextCursor });
   });
   return router;

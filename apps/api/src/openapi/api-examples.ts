@@ -120,7 +120,7 @@ export const EXAMPLE_LIST: z.output<typeof checkoutListSchema> = {
 export const EXAMPLE_EVENTS: z.output<typeof eventPageSchema> = {
   data: [
     {
-      cursor: '1207',
+      cursor: '90412.1207',
       intentId: EXAMPLE_INTENT.id,
       tradeNo: EXAMPLE_INTENT.tradeNo,
       merchantReference: 'order-1001',
@@ -130,7 +130,7 @@ export const EXAMPLE_EVENTS: z.output<typeof eventPageSchema> = {
       occurredAt: at(0),
     },
     {
-      cursor: '1213',
+      cursor: '90415.1213',
       intentId: EXAMPLE_INTENT.id,
       tradeNo: EXAMPLE_INTENT.tradeNo,
       merchantReference: 'order-1001',
@@ -140,5 +140,5 @@ export const EXAMPLE_EVENTS: z.output<typeof eventPageSchema> = {
       occurredAt: at(180),
     },
   ],
-  nextCursor: '1213',
+  nextCursor: '90415.1213',
 };

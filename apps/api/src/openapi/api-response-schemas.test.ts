@@ -132,7 +132,7 @@ describe('page and batch schemas', () => {
     });
     expectValid(checkoutListSchema, 'CheckoutList', EXAMPLE_LIST);
     expectValid(eventPageSchema, 'EventPage', EXAMPLE_EVENTS);
-    expectValid(eventPageSchema, 'EventPage', { data: [], nextCursor: '0' });
+    expectValid(eventPageSchema, 'EventPage', { data: [], nextCursor: '0.0' });
     expectValid(checkoutBatchResponseSchema, 'CheckoutBatchResponse', EXAMPLE_BATCH_RESPONSE);
   });
 

@@ -194,7 +194,7 @@ export const checkoutBatchResponseSchema = z
   })
   .meta({ description: 'The outcome of every item of a batch.' });
 
-const eventCursor = z.string().regex(/^[0-9]{1,19}$/);
+const eventCursor = z.string().regex(/^[0-9]{1,20}\.[0-9]{1,19}$/);
 
 export const intentEventSchema = z
   .strictObject({

@@ -428,7 +428,10 @@ describe('query parameters', () => {
   test("GET /v1/events takes listEventsQuerySchema's fields", () => {
     const params = operation('listEvents').parameters ?? [];
     expect(params.map((param) => param.name)).toEqual(Object.keys(listEventsQuerySchema.shape));
-    expect(parameter('listEvents', 'after').schema).toEqual({ type: 'string', pattern: '^\\d{1,19}$' });
+    expect(parameter('listEvents', 'after').schema).toEqual({
+      type: 'string',
+      pattern: '^\\d{1,20}\\.\\d{1,19}$',
+    });
     expect(parameter('listEvents', 'limit').schema).toMatchObject({ maximum: 1000, default: 100 });
   });
 });
