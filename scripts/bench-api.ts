@@ -8,16 +8,12 @@
 //   C. idempotent replays of one key, paced and closed-loop.
 // It prints figures and compares them with the targets; it exits non-zero only when it cannot run.
 // See docs/benchmarks.md.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { Agent, request as httpRequest } from 'node:http';
-import { createRequire } from 'node:module';
+import { Agent } from 'node:http';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_SANDBOX_ACCOUNTS } from '@vexora-checkout/contracts';
-import { createPrismaClient, type PrismaClient } from '@vexora-checkout/db';
+import { createPrismaClient } from '@vexora-checkout/db';
 import { createApiKey } from '../apps/api/src/auth/manage-api-keys.js';
 import {
   findFreePort,
@@ -29,27 +25,19 @@ import {
   stopLocalPostgres,
 } from '../packages/dev-services/src/index.js';
 import { withDatabase } from '@vexora-checkout/testing/services';
-import { int, machineTicks, percentile, table } from './bench-support.js';
+import { startAppProcess } from './bench-app-process.js';
+import { runAutocannon, type AutocannonRequest } from './bench-autocannon.js';
+import { cleanUpOnSignals, cleanups, runThenCleanUp } from './bench-cleanups.js';
+import { CpuMeter, type CpuSnapshot } from './bench-cpu.js';
+import { canConnectPostgres, createBenchDatabase, prismaSql, showSetting } from './bench-database.js';
+import { runPacedLoad, type PacedLoad } from './bench-paced-load.js';
+import { post, type HttpAnswer } from './bench-post.js';
+import { numberList, positive } from './bench-settings.js';
+import { int, loadAverage, say, summarise, table, type Latency } from './bench-support.js';
 import { devConfig, repoRoot } from './dev-config.js';
-import { runMigrations } from './run-migrations.js';
-
-const require = createRequire(import.meta.url);
-const say = (message: string) => console.log(`[bench] ${message}`);
 
 // ---------------------------------------------------------------------------------------------
 // Settings (all optional). API_DATABASE_POOL_SIZE is passed on to the api.
-
-const numberList = (value: string | undefined, fallback: number[]) =>
-  value
-    ? value
-        .split(',')
-        .map((part) => Number(part.trim()))
-        .filter((part) => Number.isFinite(part) && part > 0)
-    : fallback;
-const positive = (value: string | undefined, fallback: number) => {
-  const parsed = Number(value);
-  return value !== undefined && Number.isFinite(parsed) && parsed > 0 ? parsed : fallback;
-};
 
 const settings = {
   rates: numberList(process.env.BENCH_RATES, [100, 300, 600]),
@@ -82,23 +70,6 @@ const MAX_IN_FLIGHT = 500;
 // ---------------------------------------------------------------------------------------------
 // Small helpers
 
-interface Latency {
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-}
-
-function summarise(values: number[]): Latency {
-  const sorted = [...values].sort((a, b) => a - b);
-  return {
-    p50: percentile(sorted, 50),
-    p90: percentile(sorted, 90),
-    p99: percentile(sorted, 99),
-    max: sorted.at(-1) ?? Number.NaN,
-  };
-}
-
 const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : 'n/a');
 
 const isSuccess = (outcome: string) => outcome.startsWith('2');
@@ -126,26 +97,6 @@ function problemCode(body: string): string {
 // ---------------------------------------------------------------------------------------------
 // CPU accounting (Linux /proc; "n/a" elsewhere): who used the two cores during a scenario.
 
-const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on every Linux we run on
-
-function processTicks(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]); // utime + stime
-  } catch {
-    return undefined;
-  }
-}
-
-interface CpuSnapshot {
-  at: number;
-  machine: { busy: number; total: number } | undefined;
-  api: number | undefined;
-  postgres: Map<number, number>;
-  self: NodeJS.CpuUsage;
-}
-
 /** Percent of one core, per consumer: 200 % is both cores of a 2-core machine. */
 interface CpuShare {
   api: number;
@@ -154,99 +105,12 @@ interface CpuShare {
   machine: number;
 }
 
-class CpuMeter {
-  constructor(
-    private readonly admin: PrismaClient,
-    private readonly database: string,
-    private readonly apiPid: number,
-  ) {}
-
-  /** Backends serving the bench database, plus the WAL writer that flushes their commits. */
-  private async postgresPids(): Promise<number[]> {
-    const rows = await this.admin.$queryRawUnsafe<{ pid: number }[]>(
-      `SELECT pid FROM pg_stat_activity WHERE datname = $1 OR backend_type = 'walwriter'`,
-      this.database,
-    );
-    return rows.map((row) => Number(row.pid));
-  }
-
-  /**
-   * Waits until no backend of the bench database is working or inside a transaction: a scenario
-   * that overloaded the api leaves requests behind (their clients gave up; the api did not), and
-   * they must not run into the next scenario.
-   */
-  async drain(timeoutMs = 60_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    let quiet = 0;
-    while (quiet < 3 && Date.now() < deadline) {
-      const [row] = await this.admin.$queryRawUnsafe<{ busy: bigint }[]>(
-        `SELECT count(*) AS busy FROM pg_stat_activity
-         WHERE datname = $1 AND state IN ('active', 'idle in transaction')`,
-        this.database,
-      );
-      quiet = Number(row?.busy ?? 0) === 0 ? quiet + 1 : 0;
-      await sleep(100);
-    }
-    await this.waitForQuietMachine();
-  }
-
-  /**
-   * With BENCH_QUIET_SECONDS, waits (at most that long) until the rest of the machine uses less
-   * than a quarter of a core, measured over one second while the bench and the api are idle.
-   */
-  private async waitForQuietMachine(): Promise<void> {
-    if (settings.quietSeconds <= 0) return;
-    const started = Date.now();
-    for (;;) {
-      const before = machineTicks();
-      await sleep(1_000);
-      const after = machineTicks();
-      if (!before || !after) return;
-      const busy =
-        ((after.busy - before.busy) / (after.total - before.total)) * os.availableParallelism() * 100;
-      const waited = (Date.now() - started) / 1000;
-      if (busy < 25 || waited >= settings.quietSeconds) {
-        if (waited > 1.5)
-          say(`waited ${waited.toFixed(0)} s for other processes (now ${busy.toFixed(0)}% busy)`);
-        return;
-      }
-    }
-  }
-
-  async snapshot(): Promise<CpuSnapshot> {
-    const postgres = new Map<number, number>();
-    for (const pid of await this.postgresPids()) {
-      const ticks = processTicks(pid);
-      if (ticks !== undefined) postgres.set(pid, ticks);
-    }
-    return {
-      at: performance.now(),
-      machine: machineTicks(),
-      api: processTicks(this.apiPid),
-      postgres,
-      self: process.cpuUsage(),
-    };
-  }
-
-  async since(start: CpuSnapshot): Promise<CpuShare | undefined> {
-    const end = await this.snapshot();
-    if (!start.machine || !end.machine || start.api === undefined || end.api === undefined) return undefined;
-    const seconds = (end.at - start.at) / 1000;
-    const share = (ticks: number) => (ticks / CLOCK_TICKS_PER_SECOND / seconds) * 100;
-    let postgresTicks = 0;
-    for (const [pid, ticks] of end.postgres) postgresTicks += ticks - (start.postgres.get(pid) ?? 0);
-    const self = process.cpuUsage(start.self);
-    const machineTotal = end.machine.total - start.machine.total;
-    return {
-      api: share(end.api - start.api),
-      postgres: share(postgresTicks),
-      bench: ((self.user + self.system) / 1e6 / seconds) * 100,
-      machine:
-        machineTotal > 0
-          ? ((end.machine.busy - start.machine.busy) / machineTotal) * os.availableParallelism() * 100
-          : Number.NaN,
-    };
-  }
+/** The meter's shares under this report's names; n/a when the api's CPU could not be read. */
+async function cpuSince(meter: CpuMeter, start: CpuSnapshot): Promise<CpuShare | undefined> {
+  const shares = await meter.since(start);
+  const api = shares?.processes.get('api');
+  if (!shares || api === undefined) return undefined;
+  return { api, postgres: shares.postgres, bench: shares.bench, machine: shares.machine };
 }
 
 /**
@@ -268,63 +132,6 @@ function cpuText(cpu: CpuShare | undefined, perSecond: number, unit: 'request' |
 }
 
 // ---------------------------------------------------------------------------------------------
-// HTTP: node:http with keep-alive; one socket per in-flight request, never a queue in the client.
-
-interface HttpAnswer {
-  status: number; // 0: connection error or timeout
-  body: string;
-  timedOut: boolean;
-  headers: Record<string, string | string[] | undefined>;
-}
-
-function post(
-  agent: Agent,
-  port: number,
-  path: string,
-  headers: Record<string, string>,
-  body: string,
-): Promise<HttpAnswer> {
-  return new Promise((resolve) => {
-    let settled = false;
-    const finish = (answer: HttpAnswer) => {
-      if (!settled) {
-        settled = true;
-        resolve(answer);
-      }
-    };
-    const request = httpRequest(
-      {
-        agent,
-        host: '127.0.0.1',
-        port,
-        path,
-        method: 'POST',
-        headers: { ...headers, 'content-length': Buffer.byteLength(body) },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () =>
-          finish({
-            status: response.statusCode ?? 0,
-            body: Buffer.concat(chunks).toString('utf8'),
-            timedOut: false,
-            headers: response.headers,
-          }),
-        );
-        response.on('error', () => finish({ status: 0, body: '', timedOut: false, headers: {} }));
-      },
-    );
-    request.setTimeout(REQUEST_TIMEOUT_MS, () => {
-      finish({ status: 0, body: '', timedOut: true, headers: {} });
-      request.destroy();
-    });
-    request.on('error', () => finish({ status: 0, body: '', timedOut: false, headers: {} }));
-    request.end(body);
-  });
-}
-
-// ---------------------------------------------------------------------------------------------
 // Request bodies
 
 const runId = randomBytes(4).toString('hex');
@@ -341,26 +148,11 @@ function checkout(n: number, prefix: string) {
 // ---------------------------------------------------------------------------------------------
 // Scenario runners
 
-interface PacedResult {
+/** One paced scenario: the generator's figures (achieved rate in `perSecond`) and the CPU shares. */
+interface PacedResult extends PacedLoad {
   label: string;
   rate: number;
   seconds: number;
-  /** Requests due in the run: rate × seconds. */
-  due: number;
-  sent: number;
-  /** Due but not sent, because MAX_IN_FLIGHT requests were already waiting: failures too. */
-  shed: number;
-  ok: number;
-  /** Answers by status, with the problem's `code` for errors ("409 idempotency_in_flight"). */
-  statuses: Map<string, number>;
-  errors: number;
-  timeouts: number;
-  achieved: number;
-  /** From the moment the request was written to the last byte of the answer. */
-  service: Latency;
-  /** From the moment the request was due: includes any lag of this generator. */
-  fromSchedule: Latency;
-  maxInFlight: number;
   cpu: CpuShare | undefined;
 }
 
@@ -378,112 +170,24 @@ async function runPaced(options: {
   accept?: (answer: HttpAnswer) => boolean;
 }): Promise<PacedResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 1_024 });
-  const total = Math.max(1, Math.round(options.rate * options.seconds));
-  const interval = 1000 / options.rate;
-  const service: number[] = [];
-  const fromSchedule: number[] = [];
-  const statuses = new Map<string, number>();
-  let ok = 0;
-  let errors = 0;
-  let timeouts = 0;
-  let inFlight = 0;
-  let maxInFlight = 0;
-  let lastEnd = 0;
-  const pending: Promise<void>[] = [];
-  await options.meter.drain();
-  const cpuStart = await options.meter.snapshot();
-  const start = performance.now() + 2;
-
-  let next = 0;
-  let sent = 0;
-  let shed = 0;
-  while (next < total && !aborted.aborted) {
-    const due = Math.min(total, Math.floor((performance.now() - start) / interval) + 1);
-    while (next < due) {
-      const n = next++;
-      const scheduled = start + n * interval;
-      if (inFlight >= MAX_IN_FLIGHT) {
-        shed += 1;
-        continue;
-      }
-      const { path, headers, body } = options.next(n);
-      sent += 1;
-      inFlight += 1;
-      maxInFlight = Math.max(maxInFlight, inFlight);
-      const written = performance.now();
-      pending.push(
-        post(agent, options.port, path, headers, body).then((answer) => {
-          const end = performance.now();
-          inFlight -= 1;
-          lastEnd = Math.max(lastEnd, end);
-          if (answer.status === 0) {
-            if (answer.timedOut) timeouts += 1;
-            else errors += 1;
-            return;
-          }
-          const outcome =
-            answer.status >= 300 ? `${answer.status} ${problemCode(answer.body)}` : String(answer.status);
-          statuses.set(outcome, (statuses.get(outcome) ?? 0) + 1);
-          if (answer.status >= 200 && answer.status < 300 && (options.accept?.(answer) ?? true)) ok += 1;
-          service.push(end - written);
-          fromSchedule.push(end - scheduled);
-        }),
-      );
-    }
-    const wait = start + next * interval - performance.now();
-    await sleep(Math.max(0, wait));
-  }
-  await Promise.all(pending);
-  const cpu = await options.meter.since(cpuStart);
-  agent.destroy();
-  return {
-    label: options.label,
+  const cpuStart = await options.meter.start();
+  const load = await runPacedLoad({
     rate: options.rate,
     seconds: options.seconds,
-    due: total,
-    sent,
-    shed,
-    ok,
-    statuses,
-    errors,
-    timeouts,
-    achieved: ok > 0 ? ok / ((lastEnd - start) / 1000) : 0,
-    service: summarise(service),
-    fromSchedule: summarise(fromSchedule),
-    maxInFlight,
-    cpu,
-  };
+    maxInFlight: MAX_IN_FLIGHT,
+    signal: aborted,
+    send: (n) => {
+      const { path, headers, body } = options.next(n);
+      return post(agent, options.port, path, headers, body, REQUEST_TIMEOUT_MS);
+    },
+    outcome: (answer) =>
+      answer.status >= 300 ? `${answer.status} ${problemCode(answer.body)}` : String(answer.status),
+    accept: (answer) => answer.status >= 200 && answer.status < 300 && (options.accept?.(answer) ?? true),
+  });
+  const cpu = await cpuSince(options.meter, cpuStart);
+  agent.destroy();
+  return { label: options.label, rate: options.rate, seconds: options.seconds, ...load, cpu };
 }
-
-/** The subset of autocannon's API used here (the package ships no types). */
-interface AutocannonRequest {
-  method?: string;
-  path?: string;
-  headers?: Record<string, string>;
-  body?: string;
-  setupRequest?: (request: AutocannonRequest) => AutocannonRequest;
-}
-interface AutocannonResult {
-  duration: number;
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-  '2xx': number;
-  statusCodeStats: Record<string, { count: number }>;
-  latency: { p50: number; p90: number; p99: number; max: number; average: number };
-  requests: { average: number; total: number };
-}
-type Autocannon = (options: {
-  url: string;
-  connections: number;
-  duration: number;
-  timeout: number;
-  method: string;
-  headers: Record<string, string>;
-  body?: string;
-  requests?: AutocannonRequest[];
-}) => Promise<AutocannonResult> & { stop(): void };
-const autocannon = require('autocannon') as Autocannon;
 
 interface ClosedLoopResult {
   label: string;
@@ -508,27 +212,21 @@ async function runClosedLoop(options: {
   body: string;
   setupRequest?: (request: AutocannonRequest) => AutocannonRequest;
 }): Promise<ClosedLoopResult> {
-  await options.meter.drain();
-  const cpuStart = await options.meter.snapshot();
-  const instance = autocannon({
-    url: options.url,
-    connections: options.connections,
-    duration: options.seconds,
-    timeout: REQUEST_TIMEOUT_MS / 1000,
-    method: 'POST',
-    headers: options.headers,
-    body: options.body,
-    ...(options.setupRequest ? { requests: [{ setupRequest: options.setupRequest }] } : {}),
-  });
-  const stop = () => instance.stop();
-  aborted.addEventListener('abort', stop, { once: true });
-  let result: AutocannonResult;
-  try {
-    result = await instance; // a thenable EventEmitter: it has then and catch, not finally
-  } finally {
-    aborted.removeEventListener('abort', stop);
-  }
-  const cpu = await options.meter.since(cpuStart);
+  const cpuStart = await options.meter.start();
+  const result = await runAutocannon(
+    {
+      url: options.url,
+      connections: options.connections,
+      duration: options.seconds,
+      timeout: REQUEST_TIMEOUT_MS / 1000,
+      method: 'POST',
+      headers: options.headers,
+      body: options.body,
+      ...(options.setupRequest ? { requests: [{ setupRequest: options.setupRequest }] } : {}),
+    },
+    aborted,
+  );
+  const cpu = await cpuSince(options.meter, cpuStart);
   return {
     label: options.label,
     connections: options.connections,
@@ -588,8 +286,7 @@ async function runBatches(options: {
   const reasons = new Map<string, number>();
   const tally = (reason: string, n = 1) => reasons.set(reason, (reasons.get(reason) ?? 0) + n);
   let nextBatch = 0;
-  await options.meter.drain();
-  const cpuStart = await options.meter.snapshot();
+  const cpuStart = await options.meter.start();
   const start = performance.now();
   const worker = async () => {
     for (let batch = nextBatch++; batch < bodies.length && !aborted.aborted; batch = nextBatch++) {
@@ -600,6 +297,7 @@ async function runBatches(options: {
         '/v1/checkouts/batch',
         options.headers,
         bodies[batch] ?? '',
+        REQUEST_TIMEOUT_MS,
       );
       latencies.push(performance.now() - sentAt);
       if (answer.status !== 200) {
@@ -628,7 +326,7 @@ async function runBatches(options: {
   };
   await Promise.all(Array.from({ length: options.concurrency }, worker));
   const seconds = (performance.now() - start) / 1000;
-  const cpu = await options.meter.since(cpuStart);
+  const cpu = await cpuSince(options.meter, cpuStart);
   agent.destroy();
   return {
     concurrency: options.concurrency,
@@ -647,113 +345,10 @@ async function runBatches(options: {
 // ---------------------------------------------------------------------------------------------
 // Setup and teardown
 
-interface ApiProcess {
-  child: ChildProcess;
-  port: number;
-  /** Lines the api logged at warn or above (the accounts notice excepted). */
-  problems: string[];
-  exited: Promise<number | null>;
-}
-
-async function startApi(databaseUrl: string): Promise<ApiProcess> {
-  const port = await findFreePort();
-  const nodeArgs = ['--conditions=@vexora-checkout/source', '--import', require.resolve('tsx')];
-  if (settings.cpuProfileDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${settings.cpuProfileDir}`);
-  // Only what the api needs, plus PATH: the developer's VEXORA_* settings must not change the run.
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: devConfig.redisUrl,
-    API_HOST: '127.0.0.1',
-    API_PORT: String(port),
-    LOG_LEVEL: settings.apiLogLevel,
-  };
-  if (settings.apiPoolSize) env.API_DATABASE_POOL_SIZE = settings.apiPoolSize;
-  const child = spawn(process.execPath, [...nodeArgs, 'apps/api/src/main.ts'], {
-    cwd: repoRoot,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const problems: string[] = [];
-  for (const stream of [child.stdout, child.stderr]) {
-    let pending = '';
-    stream.on('data', (chunk: Buffer) => {
-      const lines = (pending + chunk.toString()).split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) {
-        if (line.trim() === '' || line.includes('using the sandbox development accounts')) continue;
-        const level = /"level":(\d+)/.exec(line)?.[1];
-        if (level === undefined || Number(level) >= 40) problems.push(line);
-      }
-    });
-  }
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) {
-      throw new Error(`the api exited (${child.exitCode}) before listening:\n${problems.join('\n')}`);
-    }
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/healthz`, {
-        signal: AbortSignal.timeout(1_000),
-      });
-      if (response.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`the api did not answer /healthz on port ${port} within 60 s`);
-    await sleep(100);
-  }
-  return { child, port, problems, exited };
-}
-
-async function stopApi(api: ApiProcess): Promise<void> {
-  if (api.child.exitCode !== null || api.child.signalCode !== null) return;
-  api.child.kill('SIGTERM');
-  const killed = await Promise.race([api.exited.then(() => false), sleep(20_000).then(() => true)]);
-  if (killed) api.child.kill('SIGKILL');
-}
-
-async function canConnect(url: string): Promise<boolean> {
-  const probe = createPrismaClient({ databaseUrl: url, poolSize: 1, applicationName: 'vexora-bench' });
-  try {
-    await Promise.race([
-      probe.$queryRawUnsafe('SELECT 1'),
-      sleep(5_000).then(() => Promise.reject(new Error('timeout'))),
-    ]);
-    return true;
-  } catch {
-    return false;
-  } finally {
-    // A connection attempt to a host that drops packets can outlive the timeout: do not wait for it.
-    await Promise.race([probe.$disconnect(), sleep(1_000)]);
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Main
 
-const cleanups: { name: string; run: () => Promise<void> }[] = [];
-let cleaningUp: Promise<void> | undefined;
-function cleanUp(): Promise<void> {
-  cleaningUp ??= (async () => {
-    for (const { name, run } of cleanups.reverse()) {
-      try {
-        await run();
-      } catch (error) {
-        say(`cleanup "${name}" failed: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
-  })();
-  return cleaningUp;
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    say(`${signal}: stopping the load and cleaning up`);
-    abortController.abort();
-    void cleanUp().then(() => process.exit(130));
-  });
-}
+cleanUpOnSignals('stopping the load and cleaning up', () => abortController.abort());
 
 interface MachineFacts {
   date: string;
@@ -766,7 +361,7 @@ interface MachineFacts {
 
 async function setUp() {
   const adminUrl = withDatabase(devConfig.databaseUrl, 'postgres');
-  if (!(await canConnect(adminUrl))) {
+  if (!(await canConnectPostgres(adminUrl))) {
     const layout = resolveDevServicesLayout(repoRoot, devConfig.databaseUrl, devConfig.redisUrl);
     if (!layout.postgres.managed) throw new Error(`cannot connect to PostgreSQL at ${layout.postgres.host}`);
     const options = {
@@ -788,23 +383,15 @@ async function setUp() {
     } else if (!before.postgres) {
       say('Redis was already running: PostgreSQL is left running at the end');
     }
-    if (!(await canConnect(adminUrl))) throw new Error('PostgreSQL started but does not accept connections');
+    if (!(await canConnectPostgres(adminUrl)))
+      throw new Error('PostgreSQL started but does not accept connections');
   }
 
   const admin = createPrismaClient({ databaseUrl: adminUrl, poolSize: 2, applicationName: 'vexora-bench' });
   cleanups.push({ name: 'close admin connection', run: () => admin.$disconnect() });
+  const sql = prismaSql(admin);
   const database = `vexora_bench_${runId}`;
-  await admin.$executeRawUnsafe(`CREATE DATABASE "${database}"`);
-  cleanups.push({
-    name: `drop ${database}`,
-    run: async () => {
-      await admin.$executeRawUnsafe(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-      say(`dropped ${database}`);
-    },
-  });
-  const databaseUrl = withDatabase(devConfig.databaseUrl, database);
-  say(`created ${database}; migrating`);
-  await runMigrations(databaseUrl);
+  const databaseUrl = await createBenchDatabase(sql, database);
 
   const prisma = createPrismaClient({ databaseUrl, poolSize: 1, applicationName: 'vexora-bench' });
   const { key } = await createApiKey(prisma, {
@@ -814,8 +401,7 @@ async function setUp() {
     knownAccountIds: DEFAULT_SANDBOX_ACCOUNTS.map((account) => account.id),
   }).finally(() => prisma.$disconnect());
 
-  const show = async (name: string) =>
-    (await admin.$queryRawUnsafe<Record<string, string>[]>(`SHOW ${name}`))[0]?.[name] ?? '?';
+  const show = (name: string) => showSetting(sql, name);
   const settingNames = [
     'fsync',
     'synchronous_commit',
@@ -832,16 +418,28 @@ async function setUp() {
     cpus: `${os.availableParallelism()} × ${cpus[0]?.model.trim() ?? 'unknown'}`,
     postgres: (await show('server_version')).split(' ')[0] ?? '?',
     settings: postgresSettings,
-    loadBefore: os
-      .loadavg()
-      .map((load) => load.toFixed(2))
-      .join(' '),
+    loadBefore: loadAverage(),
   };
 
   say(`starting the api (LOG_LEVEL=${settings.apiLogLevel}, pool ${settings.apiPoolSize ?? 'default (20)'})`);
-  const api = await startApi(databaseUrl);
-  cleanups.push({ name: 'stop the api', run: () => stopApi(api) });
-  return { admin, database, key, api, facts };
+  const apiPort = await findFreePort();
+  const apiEnv: Record<string, string> = {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: devConfig.redisUrl,
+    API_HOST: '127.0.0.1',
+    API_PORT: String(apiPort),
+    LOG_LEVEL: settings.apiLogLevel,
+  };
+  if (settings.apiPoolSize) apiEnv.API_DATABASE_POOL_SIZE = settings.apiPoolSize;
+  const api = await startAppProcess({
+    name: 'api',
+    entry: 'apps/api/src/main.ts',
+    env: apiEnv,
+    port: apiPort,
+    healthPath: '/healthz',
+    cpuProfileDir: settings.cpuProfileDir,
+  });
+  return { sql, database, key, api, facts };
 }
 
 /** A setupRequest hook giving every request its own Idempotency-Key and merchantReference. */
@@ -862,8 +460,15 @@ const nonSuccess = (statuses: Map<string, number>) =>
 
 async function main(): Promise<void> {
   const started = performance.now();
-  const { admin, database, key, api, facts } = await setUp();
-  const meter = new CpuMeter(admin, database, api.child.pid ?? 0);
+  const { sql, database, key, api, facts } = await setUp();
+  const meter = new CpuMeter({
+    admin: sql,
+    database,
+    backendTypes: ['walwriter'],
+    drainTimeoutMs: 60_000,
+    pids: { api: api.child.pid },
+    quietSeconds: settings.quietSeconds,
+  });
   const url = `http://127.0.0.1:${api.port}`;
   const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
   const run = (scenario: string) => settings.scenarios.includes(scenario) && !aborted.aborted;
@@ -956,7 +561,14 @@ async function main(): Promise<void> {
   if (run('C')) {
     const replayHeaders = { ...headers, 'idempotency-key': `replay-${runId}` };
     const replayBody = JSON.stringify(checkout(0, 'replay'));
-    const first = await post(new Agent(), api.port, '/v1/checkouts', replayHeaders, replayBody);
+    const first = await post(
+      new Agent(),
+      api.port,
+      '/v1/checkouts',
+      replayHeaders,
+      replayBody,
+      REQUEST_TIMEOUT_MS,
+    );
     if (first.status !== 202)
       throw new Error(`replay setup: expected 202, got ${first.status}: ${first.body}`);
     const rate = Math.max(...settings.rates);
@@ -1021,7 +633,7 @@ async function main(): Promise<void> {
           r.label,
           int(r.due),
           int(r.ok),
-          int(r.achieved),
+          int(r.perSecond),
           ms(r.service.p50),
           ms(r.service.p90),
           ms(r.service.p99),
@@ -1035,7 +647,7 @@ async function main(): Promise<void> {
         ]),
       ),
     );
-    for (const r of paced) console.log(`  CPU during ${r.label}: ${cpuText(r.cpu, r.achieved, 'request')}`);
+    for (const r of paced) console.log(`  CPU during ${r.label}: ${cpuText(r.cpu, r.perSecond, 'request')}`);
   }
 
   if (closed.length > 0) {
@@ -1105,7 +717,7 @@ async function main(): Promise<void> {
   const rows: string[][] = [
     [
       `single create p99 ≤ ${TARGETS.singleP99Ms} ms at ${TARGETS.singleRate} req/s`,
-      atTarget ? `p99 ${ms(atTarget.service.p99)} ms, ${int(atTarget.achieved)} ok/s` : 'not run',
+      atTarget ? `p99 ${ms(atTarget.service.p99)} ms, ${int(atTarget.perSecond)} ok/s` : 'not run',
       atTarget
         ? atTarget.service.p99 <= TARGETS.singleP99Ms && atTarget.ok === atTarget.due
           ? 'met'
@@ -1136,20 +748,9 @@ async function main(): Promise<void> {
     for (const line of api.problems.slice(-5)) console.log(`  ${line.slice(0, 300)}`);
   }
   console.log(
-    `\nload average after ${os
-      .loadavg()
-      .map((load) => load.toFixed(2))
-      .join(' ')}; ` + `run took ${((performance.now() - started) / 1000).toFixed(0)} s`,
+    `\nload average after ${loadAverage()}; ` +
+      `run took ${((performance.now() - started) / 1000).toFixed(0)} s`,
   );
 }
 
-let exitCode = 0;
-try {
-  await main();
-} catch (error) {
-  say(`failed: ${error instanceof Error ? error.message : String(error)}`);
-  exitCode = 1;
-} finally {
-  await cleanUp();
-}
-process.exit(exitCode);
+await runThenCleanUp(main);

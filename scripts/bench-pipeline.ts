@@ -11,11 +11,8 @@
 //
 //   npm run bench:pipeline -- --duration 15          # a quick run
 //   npm run bench:pipeline -- --rate 1000 --duration 60 --concurrency 200 --workers 1
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { Agent, request as httpRequest } from 'node:http';
-import { createRequire } from 'node:module';
+import { Agent } from 'node:http';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -33,12 +30,14 @@ import {
   stopDevServices,
 } from '../packages/dev-services/src/index.js';
 import { withDatabase } from '@vexora-checkout/testing/services';
-import { int, machineTicks, percentile, table } from './bench-support.js';
+import { startAppProcess, type AppProcess } from './bench-app-process.js';
+import { cleanUpOnSignals, cleanups, runThenCleanUp } from './bench-cleanups.js';
+import { CpuMeter, type CpuShares } from './bench-cpu.js';
+import { canConnectPostgres, createBenchDatabase, prismaSql, showSetting } from './bench-database.js';
+import { post } from './bench-post.js';
+import { deleteRedisPrefix, redisServerPid } from './bench-redis.js';
+import { int, loadAverage, percentile, say, table } from './bench-support.js';
 import { devConfig, repoRoot } from './dev-config.js';
-import { runMigrations } from './run-migrations.js';
-
-const require = createRequire(import.meta.url);
-const say = (message: string) => console.log(`[bench] ${message}`);
 
 // ---------------------------------------------------------------------------------------------
 // Settings
@@ -118,117 +117,17 @@ const MAX_BATCHES_IN_FLIGHT = 64;
 const runId = randomBytes(4).toString('hex');
 const bullmqPrefix = `bench-${runId}`;
 
-// ---------------------------------------------------------------------------------------------
-// Cleanup: every start pushes its undo; they run in reverse on exit, error or Ctrl-C.
+cleanUpOnSignals('cleaning up');
 
-const cleanups: { name: string; run: () => Promise<void> }[] = [];
-let cleaningUp: Promise<void> | undefined;
-function cleanUp(): Promise<void> {
-  cleaningUp ??= (async () => {
-    for (const { name, run } of cleanups.reverse()) {
-      try {
-        await run();
-      } catch (error) {
-        say(`cleanup "${name}" failed: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
-  })();
-  return cleaningUp;
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    say(`${signal}: cleaning up`);
-    void cleanUp().then(() => process.exit(130));
-  });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Child processes
-
-interface AppProcess {
-  name: string;
-  child: ChildProcess;
-  port: number;
-  /** Lines logged at warn or above (the development-accounts notice excepted). */
-  problems: string[];
-  exited: Promise<number | null>;
-}
-
-async function startApp(
+/** An app of the checkout, run from source: see bench-app-process.ts. */
+function startApp(
   name: string,
   entry: string,
   env: Record<string, string>,
   port: number,
   healthPath: string,
 ): Promise<AppProcess> {
-  const nodeArgs = ['--conditions=@vexora-checkout/source', '--import', require.resolve('tsx')];
-  if (cpuProfileDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`);
-  const child = spawn(
-    process.execPath,
-    [...nodeArgs, entry],
-    // Only what the app needs, plus PATH: the developer's settings must not change the run.
-    { cwd: repoRoot, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const problems: string[] = [];
-  for (const stream of [child.stdout, child.stderr]) {
-    let pending = '';
-    stream.on('data', (chunk: Buffer) => {
-      const lines = (pending + chunk.toString()).split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) {
-        if (line.trim() === '' || /development (accounts|merchants)/.test(line)) continue;
-        const level = /"level":"?(\w+)"?/.exec(line)?.[1];
-        if (level === undefined || ['warn', 'error', 'fatal', '40', '50', '60'].includes(level))
-          problems.push(line);
-      }
-    });
-  }
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const app: AppProcess = { name, child, port, problems, exited };
-  cleanups.push({ name: `stop ${name}`, run: () => stopApp(app) });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) {
-      throw new Error(`${name} exited (${child.exitCode}) before answering:\n${problems.join('\n')}`);
-    }
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}${healthPath}`, {
-        signal: AbortSignal.timeout(1_000),
-      });
-      if (response.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`${name} did not answer ${healthPath} within 60 s`);
-    await sleep(100);
-  }
-  return app;
-}
-
-async function stopApp(app: AppProcess): Promise<void> {
-  if (app.child.exitCode !== null || app.child.signalCode !== null) return;
-  app.child.kill('SIGTERM');
-  const late = await Promise.race([app.exited.then(() => false), sleep(20_000).then(() => true)]);
-  if (late) {
-    say(`${app.name} did not stop within 20 s: SIGKILL`);
-    app.child.kill('SIGKILL');
-    await app.exited;
-  }
-}
-
-async function canConnectPostgres(url: string): Promise<boolean> {
-  const probe = createPrismaClient({ databaseUrl: url, poolSize: 1, applicationName: 'vexora-bench' });
-  try {
-    await Promise.race([
-      probe.$queryRawUnsafe('SELECT 1'),
-      sleep(5_000).then(() => Promise.reject(new Error('timeout'))),
-    ]);
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await probe.$disconnect();
-  }
+  return startAppProcess({ name, entry, env, port, healthPath, cpuProfileDir });
 }
 
 async function canConnectRedis(url: string): Promise<boolean> {
@@ -245,98 +144,19 @@ async function canConnectRedis(url: string): Promise<boolean> {
   }
 }
 
-/** Deletes every key under a BullMQ prefix (SCAN + UNLINK; other prefixes are left alone). */
-async function deletePrefix(redis: Redis, prefix: string): Promise<number> {
-  let cursor = '0';
-  let deleted = 0;
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) deleted += await redis.unlink(...keys);
-  } while (cursor !== '0');
-  return deleted;
-}
-
 // ---------------------------------------------------------------------------------------------
 // CPU accounting (Linux /proc; "n/a" elsewhere): who used the cores during the measured run.
 
-const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on every Linux we run on
-
-function processTicks(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]); // utime + stime
-  } catch {
-    return undefined;
-  }
-}
-
-interface CpuSnapshot {
-  at: number;
-  machine: { busy: number; total: number } | undefined;
-  processes: Map<string, number>;
-  postgres: Map<number, number>;
-  self: NodeJS.CpuUsage;
-}
-
-class CpuMeter {
-  constructor(
-    private readonly admin: PrismaClient,
-    private readonly database: string,
-    private readonly pids: Record<string, number | undefined>,
-  ) {}
-
-  /** Backends serving the bench database, plus the WAL writer that flushes their commits. */
-  private async postgresPids(): Promise<number[]> {
-    const rows = await this.admin.$queryRawUnsafe<{ pid: number }[]>(
-      `SELECT pid FROM pg_stat_activity WHERE datname = $1 OR backend_type IN ('walwriter', 'checkpointer')`,
-      this.database,
-    );
-    return rows.map((row) => Number(row.pid));
-  }
-
-  async snapshot(): Promise<CpuSnapshot> {
-    const postgres = new Map<number, number>();
-    for (const pid of await this.postgresPids()) {
-      const ticks = processTicks(pid);
-      if (ticks !== undefined) postgres.set(pid, ticks);
-    }
-    const processes = new Map<string, number>();
-    for (const [name, pid] of Object.entries(this.pids)) {
-      const ticks = processTicks(pid);
-      if (ticks !== undefined) processes.set(name, ticks);
-    }
-    return { at: performance.now(), machine: machineTicks(), processes, postgres, self: process.cpuUsage() };
-  }
-
-  /** Percent of one core per consumer (200 % is both cores of a 2-core machine). */
-  async since(start: CpuSnapshot): Promise<Record<string, number> | undefined> {
-    return this.between(start, await this.snapshot());
-  }
-
-  between(start: CpuSnapshot, end: CpuSnapshot): Record<string, number> | undefined {
-    if (!start.machine || !end.machine) return undefined;
-    const seconds = (end.at - start.at) / 1000;
-    const share = (ticks: number) => (ticks / CLOCK_TICKS_PER_SECOND / seconds) * 100;
-    const result: Record<string, number> = {};
-    for (const [name, ticks] of end.processes) result[name] = share(ticks - (start.processes.get(name) ?? 0));
-    let postgresTicks = 0;
-    for (const [pid, ticks] of end.postgres) postgresTicks += ticks - (start.postgres.get(pid) ?? 0);
-    result.postgres = share(postgresTicks);
-    const self = process.cpuUsage(start.self);
-    result['bench (load generator)'] = ((self.user + self.system) / 1e6 / seconds) * 100;
-    const accounted = Object.values(result).reduce((sum, value) => sum + value, 0);
-    const machineTotal = end.machine.total - start.machine.total;
-    const machine =
-      machineTotal > 0
-        ? ((end.machine.busy - start.machine.busy) / machineTotal) * os.availableParallelism() * 100
-        : Number.NaN;
-    result['other processes'] = Math.max(0, machine - accounted);
-    result.machine = machine;
-    return result;
-  }
+/** Percent of one core per consumer (200 % is both cores of a 2-core machine), for the table. */
+function consumers(shares: CpuShares | undefined): Record<string, number> | undefined {
+  if (!shares) return undefined;
+  const result: Record<string, number> = Object.fromEntries(shares.processes);
+  result.postgres = shares.postgres;
+  result['bench (load generator)'] = shares.bench;
+  const accounted = Object.values(result).reduce((sum, value) => sum + value, 0);
+  result['other processes'] = Math.max(0, shares.machine - accounted);
+  result.machine = shares.machine;
+  return result;
 }
 
 /**
@@ -354,48 +174,6 @@ async function databaseCommits(admin: PrismaClient, database: string): Promise<n
 // ---------------------------------------------------------------------------------------------
 // Load: batches of intents at a steady rate, open-loop (a slow api meets more batches in flight,
 // not fewer: no coordinated omission).
-
-function post(
-  agent: Agent,
-  port: number,
-  path: string,
-  headers: Record<string, string>,
-  body: string,
-): Promise<{ status: number; body: string }> {
-  return new Promise((resolve) => {
-    let settled = false;
-    const finish = (answer: { status: number; body: string }) => {
-      if (!settled) {
-        settled = true;
-        resolve(answer);
-      }
-    };
-    const request = httpRequest(
-      {
-        agent,
-        host: '127.0.0.1',
-        port,
-        path,
-        method: 'POST',
-        headers: { ...headers, 'content-length': Buffer.byteLength(body) },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () =>
-          finish({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
-        );
-        response.on('error', () => finish({ status: 0, body: 'response error' }));
-      },
-    );
-    request.setTimeout(REQUEST_TIMEOUT_MS, () => {
-      finish({ status: 0, body: 'timeout' });
-      request.destroy();
-    });
-    request.on('error', (error) => finish({ status: 0, body: error.message }));
-    request.end(body);
-  });
-}
 
 interface LoadResult {
   due: number;
@@ -459,23 +237,27 @@ async function runLoad(options: {
     maxInFlight = Math.max(maxInFlight, inFlight);
     const sentAt = performance.now();
     pending.push(
-      post(agent, options.port, '/v1/checkouts/batch', headers, body(batch)).then((answer) => {
-        inFlight -= 1;
-        latencies.push(performance.now() - sentAt);
-        if (answer.status !== 200) {
-          failedBatches += 1;
-          tally(`batch ${answer.status} ${answer.body.slice(0, 120)}`);
-          return;
-        }
-        const parsed = JSON.parse(answer.body) as { results: { outcome: string; status: number }[] };
-        for (const result of parsed.results) {
-          if (result.outcome === 'created') created += 1;
-          else {
-            notCreated += 1;
-            tally(`${result.outcome} ${result.status}`);
+      post(agent, options.port, '/v1/checkouts/batch', headers, body(batch), REQUEST_TIMEOUT_MS).then(
+        (answer) => {
+          inFlight -= 1;
+          latencies.push(performance.now() - sentAt);
+          if (answer.status !== 200) {
+            failedBatches += 1;
+            const why =
+              answer.status === 0 ? (answer.timedOut ? 'timeout' : (answer.error ?? '')) : answer.body;
+            tally(`batch ${answer.status} ${why.slice(0, 120)}`);
+            return;
           }
-        }
-      }),
+          const parsed = JSON.parse(answer.body) as { results: { outcome: string; status: number }[] };
+          for (const result of parsed.results) {
+            if (result.outcome === 'created') created += 1;
+            else {
+              notCreated += 1;
+              tally(`${result.outcome} ${result.status}`);
+            }
+          }
+        },
+      ),
     );
   }
   await Promise.all(pending);
@@ -687,7 +469,7 @@ async function runNoopReference(redisUrl: string, jobs: number) {
     await queue.close();
     const redis = new Redis(redisUrl);
     try {
-      await deletePrefix(redis, prefix);
+      await deleteRedisPrefix(redis, prefix);
     } finally {
       redis.disconnect();
     }
@@ -728,18 +510,9 @@ async function main(): Promise<void> {
 
   const admin = createPrismaClient({ databaseUrl: adminUrl, poolSize: 2, applicationName: 'vexora-bench' });
   cleanups.push({ name: 'close admin connection', run: () => admin.$disconnect() });
+  const sql = prismaSql(admin);
   const database = `vexora_bench_pipeline_${runId}`;
-  await admin.$executeRawUnsafe(`CREATE DATABASE "${database}"`);
-  cleanups.push({
-    name: `drop ${database}`,
-    run: async () => {
-      await admin.$executeRawUnsafe(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-      say(`dropped ${database}`);
-    },
-  });
-  const databaseUrl = withDatabase(devConfig.databaseUrl, database);
-  say(`created ${database}; migrating`);
-  await runMigrations(databaseUrl);
+  const databaseUrl = await createBenchDatabase(sql, database);
   const db = createPrismaClient({ databaseUrl, poolSize: 2, applicationName: 'vexora-bench' });
   cleanups.push({ name: 'close bench connection', run: () => db.$disconnect() });
 
@@ -747,9 +520,10 @@ async function main(): Promise<void> {
   cleanups.push({ name: 'close redis', run: async () => void (await redis.quit()) });
   cleanups.push({
     name: `delete Redis keys ${bullmqPrefix}:*`,
-    run: async () => say(`deleted ${await deletePrefix(redis, bullmqPrefix)} Redis keys of ${bullmqPrefix}`),
+    run: async () =>
+      say(`deleted ${await deleteRedisPrefix(redis, bullmqPrefix)} Redis keys of ${bullmqPrefix}`),
   });
-  const redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1]) || undefined;
+  const redisPid = await redisServerPid(redis);
 
   const keys: Record<'warm' | 'bench', string> = { warm: '', bench: '' };
   for (const clientId of ['warm', 'bench'] as const) {
@@ -829,7 +603,12 @@ async function main(): Promise<void> {
     redis: redisPid,
   };
   for (const worker of workers) pids[worker.name] = worker.child.pid;
-  const meter = new CpuMeter(admin, database, pids);
+  const meter = new CpuMeter({
+    admin: sql,
+    database,
+    backendTypes: ['walwriter', 'checkpointer'],
+    pids,
+  });
 
   if (settings.warmupS > 0) {
     say(`warming up: ${settings.rate / 2} intents/s for ${settings.warmupS} s (not reported)`);
@@ -848,7 +627,7 @@ async function main(): Promise<void> {
     `load: ${settings.rate} intents/s in batches of ${settings.batchSize} for ${settings.durationS} s ` +
       `(${settings.workers} worker process(es), concurrency ${settings.concurrency}, sandbox ${settings.latencyMs} ms)`,
   );
-  const loadAt = os.loadavg();
+  const loadAt = loadAverage();
   const cpuStart = await meter.snapshot();
   const windowStart = new Date();
   const commitsAtStart = await databaseCommits(admin, database);
@@ -861,7 +640,7 @@ async function main(): Promise<void> {
     while (sampling) {
       await sleep(1_000);
       const current = await meter.snapshot();
-      othersPerSecond.push(meter.between(previous, current)?.['other processes'] ?? Number.NaN);
+      othersPerSecond.push(consumers(meter.between(previous, current))?.['other processes'] ?? Number.NaN);
       previous = current;
     }
   })();
@@ -874,7 +653,7 @@ async function main(): Promise<void> {
   });
   sampling = false;
   await sampler;
-  const cpu = await meter.since(cpuStart);
+  const cpu = consumers(await meter.since(cpuStart));
   const cpuSeconds = (performance.now() - cpuStart.at) / 1000;
   // Intents linked while CPU was measured: the denominator of CPU per intent.
   const [linkedRow] = await db.$queryRawUnsafe<{ n: number }[]>(
@@ -902,8 +681,7 @@ async function main(): Promise<void> {
   }
 
   // Report.
-  const show = async (name: string) =>
-    (await admin.$queryRawUnsafe<Record<string, string>[]>(`SHOW ${name}`))[0]?.[name] ?? '?';
+  const show = (name: string) => showSetting(sql, name);
   const pgSettings: string[] = [];
   for (const name of ['fsync', 'synchronous_commit', 'shared_buffers', 'max_connections'])
     pgSettings.push(`${name}=${await show(name)}`);
@@ -913,7 +691,7 @@ async function main(): Promise<void> {
   console.log('\nMachine');
   console.log(
     `  ${new Date().toISOString()}, node ${process.version}, ${os.availableParallelism()} × ` +
-      `${cpus[0]?.model.trim() ?? 'unknown'}, load average at start ${loadAt.map((l) => l.toFixed(2)).join(' ')}`,
+      `${cpus[0]?.model.trim() ?? 'unknown'}, load average at start ${loadAt}`,
   );
   console.log(
     `  PostgreSQL ${(await show('server_version')).split(' ')[0] ?? '?'}: ${pgSettings.join(', ')}`,
@@ -1038,13 +816,4 @@ async function main(): Promise<void> {
   console.log(`\nrun took ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
 
-let exitCode = 0;
-try {
-  await main();
-} catch (error) {
-  say(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  exitCode = 1;
-} finally {
-  await cleanUp();
-}
-process.exit(exitCode);
+await runThenCleanUp(main, { stack: true });

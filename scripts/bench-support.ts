@@ -1,5 +1,7 @@
-// What the benchmark scripts share: machine CPU readings, percentiles, and plain-text tables.
+// What the benchmark scripts share: machine CPU readings, percentiles and latency summaries,
+// plain-text tables, progress lines.
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 
 /** A whole number for a table cell, with thousands separators. */
 export const int = (value: number) =>
@@ -35,3 +37,30 @@ export function table(header: string[], rows: string[][]): string {
       .join('  ');
   return [line(header), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)].join('\n');
 }
+
+/** A line of the bench's own progress, told apart from the apps' output. */
+export const say = (message: string) => console.log(`[bench] ${message}`);
+
+export interface Latency {
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+export function summarise(values: number[]): Latency {
+  const sorted = [...values].sort((a, b) => a - b);
+  return {
+    p50: percentile(sorted, 50),
+    p90: percentile(sorted, 90),
+    p99: percentile(sorted, 99),
+    max: sorted.at(-1) ?? Number.NaN,
+  };
+}
+
+/** The 1, 5 and 15 minute load averages, as "0.52 0.61 0.70". */
+export const loadAverage = (): string =>
+  os
+    .loadavg()
+    .map((load) => load.toFixed(2))
+    .join(' ');
