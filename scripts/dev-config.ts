@@ -12,6 +12,13 @@ export const devConfig = {
   path: process.env.PATH,
   /** `docker` or `local` to force how services run; unset picks docker when an engine answers. */
   servicesMode: process.env.SERVICES_MODE as 'docker' | 'local' | undefined,
+  /** The apps' LOG_LEVEL; unset, `npm start` runs them at warn (a line per request would bury the demo). */
+  logLevel: process.env.LOG_LEVEL,
+  /**
+   * The worker's budget of gateway calls per second and account. The default of 100 stands for
+   * Vexora's; the sandbox has none, so `npm start` and `npm run dev` allow 1,000 unless told.
+   */
+  gatewayRequestsPerSecond: process.env.VEXORA_REQUESTS_PER_SECOND ?? '1000',
 };
 
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -23,3 +30,16 @@ export const appPorts = {
   webhook: port('WEBHOOK_PORT', 4200),
   worker: port('WORKER_HEALTH_PORT', 4300),
 };
+
+/**
+ * The sandbox of `npm start` and `npm run dev` (unless SANDBOX_SCENARIO says otherwise): a gateway
+ * that answers in 5-40 ms and settles each order 2 s after its creation, most paid, a few paid in
+ * part or failed, and now and then re-sends a notification or sends a stale one after it.
+ */
+export const sandboxScenario =
+  process.env.SANDBOX_SCENARIO ??
+  JSON.stringify({
+    latencyMs: { minMs: 5, maxMs: 40 },
+    autoSettle: { afterMs: 2_000, paid: 90, partial: 4, failed: 6 },
+    notifications: { duplicateRate: 0.02, outOfOrderRate: 0.02 },
+  });

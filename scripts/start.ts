@@ -1,18 +1,38 @@
 // npm start: the whole system on one machine. Builds, starts PostgreSQL and Redis, applies
-// migrations, starts api, worker, webhook and the sandbox gateway, waits until every health
-// endpoint answers, and on Ctrl-C stops everything it started, in reverse order.
+// migrations, starts api, worker, webhook and the sandbox gateway (settling orders by itself),
+// waits until every health endpoint answers, creates an API key for the run, sends a demo batch
+// of checkouts and prints its summary; on Ctrl-C it stops everything it started, in reverse order.
+//   npm start -- --demo N     N checkouts in the demo batch (default 2,000)
+//   npm start -- --no-demo    no demo batch
+//   npm run dev               (--dev) the apps from source under `tsx watch`, no build, no demo
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { parseArgs } from 'node:util';
 import {
   getDevServicesStatus,
   resolveDevServicesLayout,
   startDevServices,
   stopDevServices,
 } from '../packages/dev-services/src/index.js';
-import { appPorts, devConfig, repoRoot } from './dev-config.js';
+import { appPorts, devConfig, repoRoot, sandboxScenario } from './dev-config.js';
+import { createStatusLine } from './status-line.js';
 
 const require = createRequire(import.meta.url);
-const say = (message: string) => console.log(`[start] ${message}`);
+const status = createStatusLine();
+const say = (message: string) => status.print(`[start] ${message}`);
+
+const { values: args } = parseArgs({
+  options: {
+    dev: { type: 'boolean', default: false },
+    demo: { type: 'string', default: '2000' },
+    'no-demo': { type: 'boolean', default: false },
+  },
+});
+const demoCount = args.dev || args['no-demo'] ? 0 : Number(args.demo);
+if (!Number.isInteger(demoCount) || demoCount < 0 || demoCount > 100_000) {
+  console.error(`--demo must be a whole number from 0 to 100000, got ${args.demo}`);
+  process.exit(2);
+}
 
 function run(command: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -33,9 +53,26 @@ type AppName = (typeof apps)[number];
 const colours: Record<AppName, string> = { sandbox: '35', api: '36', webhook: '33', worker: '32' };
 
 function startApp(name: AppName): ChildProcess {
-  const child = spawn(process.execPath, ['--enable-source-maps', `apps/${name}/dist/main.js`], {
+  // npm run dev: from source, restarted by tsx on every change of a file it imports.
+  const command = args.dev
+    ? [
+        require.resolve('tsx/cli'),
+        'watch',
+        '--clear-screen=false',
+        '--conditions=@vexora-checkout/source',
+        `apps/${name}/src/main.ts`,
+      ]
+    : ['--enable-source-maps', `apps/${name}/dist/main.js`];
+  const child = spawn(process.execPath, command, {
     cwd: repoRoot,
-    env: { ...process.env, DATABASE_URL: devConfig.databaseUrl, REDIS_URL: devConfig.redisUrl },
+    env: {
+      ...process.env,
+      DATABASE_URL: devConfig.databaseUrl,
+      REDIS_URL: devConfig.redisUrl,
+      LOG_LEVEL: devConfig.logLevel ?? (args.dev ? 'info' : 'warn'),
+      VEXORA_REQUESTS_PER_SECOND: devConfig.gatewayRequestsPerSecond,
+      ...(name === 'sandbox' ? { SANDBOX_SCENARIO: sandboxScenario } : {}),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const prefix = process.stdout.isTTY
@@ -46,7 +83,7 @@ function startApp(name: AppName): ChildProcess {
     stream.on('data', (chunk: Buffer) => {
       const lines = (pending + chunk.toString()).split('\n');
       pending = lines.pop() ?? '';
-      for (const line of lines) process.stdout.write(`${prefix}${line}\n`);
+      for (const line of lines) status.print(`${prefix}${line}`);
     });
   }
   return child;
@@ -74,10 +111,26 @@ const exited = (child: ChildProcess) =>
     ? Promise.resolve()
     : new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
+/** Ctrl-C stops the demo batch where it is. */
+const demoAbort = new AbortController();
+/** The run's API key, revoked on the way out. */
+let demoKeyId: string | undefined;
+
 let stopping = false;
 async function stopEverything(startedServices: boolean, code: number): Promise<never> {
   if (stopping) process.exit(code);
   stopping = true;
+  demoAbort.abort();
+  status.finish();
+  if (demoKeyId) {
+    try {
+      const { revokeDemoApiKey } = await import('./demo-api-key.js');
+      await revokeDemoApiKey(devConfig.databaseUrl, demoKeyId);
+      say('revoked the demo API key');
+    } catch (error) {
+      say(`could not revoke the demo API key: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
   say('stopping the apps');
   // Reverse order of start: the worker and receivers go before the gateway they talk to.
   for (const name of [...apps].reverse()) {
@@ -104,13 +157,15 @@ const serviceOptions = {
 
 let startedServices = false;
 try {
-  say('building');
-  await run(process.execPath, [
-    require.resolve('turbo/bin/turbo'),
-    'run',
-    'build',
-    '--output-logs=errors-only',
-  ]);
+  if (!args.dev) {
+    say('building');
+    await run(process.execPath, [
+      require.resolve('turbo/bin/turbo'),
+      'run',
+      'build',
+      '--output-logs=errors-only',
+    ]);
+  }
   const before = await getDevServicesStatus(layout, serviceOptions);
   // Stop them on exit only if neither was running: never stop a server somebody else started.
   startedServices = !before.postgres && !before.redis;
@@ -134,8 +189,34 @@ try {
   await Promise.all(apps.map((name) => waitForHealth(name)));
   say('all four apps are healthy:');
   for (const name of apps) say(`  ${name.padEnd(8)} http://127.0.0.1:${appPorts[name]}/health`);
-  say('press Ctrl-C to stop');
+
+  // Imported only now: after the build, the workspace packages they use have a dist to load.
+  const { createDemoApiKey } = await import('./demo-api-key.js');
+  const demoKey = await createDemoApiKey(devConfig.databaseUrl);
+  demoKeyId = demoKey.id;
+  const apiUrl = `http://127.0.0.1:${appPorts.api}`;
+  say(`API key of this run (client "${demoKey.clientId}"; shown once, revoked on Ctrl-C):`);
+  say(`  ${demoKey.key}`);
+
+  if (demoCount > 0) {
+    const { runDemoBatch } = await import('./demo-batch.js');
+    await runDemoBatch({
+      count: demoCount,
+      apiUrl,
+      apiKey: demoKey.key,
+      clientId: demoKey.clientId,
+      databaseUrl: devConfig.databaseUrl,
+      status,
+      signal: demoAbort.signal,
+    });
+  }
+  if (!stopping) {
+    say(`api docs   ${apiUrl}/docs`);
+    say('dashboard  not yet (issue #7)');
+    say(args.dev ? 'watching for changes; press Ctrl-C to stop' : 'press Ctrl-C to stop');
+  }
 } catch (error) {
+  if (stopping) await new Promise(() => undefined); // Ctrl-C interrupted a step: stopEverything exits.
   say(`failed: ${error instanceof Error ? error.message : String(error)}`);
   await stopEverything(startedServices, 1);
 }
