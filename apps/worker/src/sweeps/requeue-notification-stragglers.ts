@@ -5,8 +5,9 @@ import {
   type NotificationReconcileJobData,
 } from '@vexora-checkout/contracts';
 import type { PrismaClient } from '@vexora-checkout/db';
-import type { JobState, Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { withTimeout } from '../outbox/publish-outbox-batch.js';
+import { clearFinishedJobs, isFinished, isLive } from './clear-finished-jobs.js';
 
 export interface RequeueStragglersDeps {
   prisma: PrismaClient;
@@ -36,14 +37,6 @@ export interface StragglerCounts {
   /** A finished job that could not be removed (locked at that moment): tried at the next sweep. */
   blocked: number;
 }
-
-const LIVE_STATES: ReadonlySet<JobState | 'unknown'> = new Set<JobState | 'unknown'>([
-  'active',
-  'delayed',
-  'prioritized',
-  'waiting',
-  'waiting-children',
-]);
 
 /**
  * Enqueues again the stored notifications nobody finished: the webhook stored the row but its
@@ -75,35 +68,16 @@ export async function requeueNotificationStragglers(
 
   const queue = deps.reconcileQueue;
   const jobIds = rows.map((row) => notificationReconcileJobId(row.id));
-  const states = await withTimeout(
-    Promise.all(jobIds.map((jobId) => queue.getJobState(jobId))),
-    options.redisTimeoutMs,
-    `looking up ${jobIds.length} reconcile jobs`,
-  );
-  const finished = jobIds.filter((_jobId, index) => isFinished(states[index]));
-  const stillThere = new Set<string>();
-  if (finished.length > 0) {
-    await withTimeout(
-      Promise.all(finished.map((jobId) => queue.remove(jobId))),
-      options.redisTimeoutMs,
-      `removing ${finished.length} finished reconcile jobs`,
-    );
-    // remove() answers 0 both for "already gone" and "locked": look again.
-    const after = await withTimeout(
-      Promise.all(finished.map((jobId) => queue.getJobState(jobId))),
-      options.redisTimeoutMs,
-      `checking ${finished.length} removed reconcile jobs`,
-    );
-    finished.forEach((jobId, index) => {
-      if (after[index] !== 'unknown') stillThere.add(jobId);
-    });
-  }
+  const { states, stillThere } = await clearFinishedJobs(queue, jobIds, {
+    timeoutMs: options.redisTimeoutMs,
+    what: 'reconcile jobs',
+  });
 
   const toAdd: { name: string; data: NotificationReconcileJobData; opts: Record<string, unknown> }[] = [];
   rows.forEach((row, index) => {
     const state = states[index];
     const jobId = jobIds[index] ?? '';
-    if (state !== undefined && LIVE_STATES.has(state)) counts.live += 1;
+    if (isLive(state)) counts.live += 1;
     else if (stillThere.has(jobId)) counts.blocked += 1;
     else {
       if (isFinished(state)) counts.removedFinishedJobs += 1;
@@ -125,8 +99,4 @@ export async function requeueNotificationStragglers(
     counts.requeued = toAdd.length;
   }
   return counts;
-}
-
-function isFinished(state: JobState | 'unknown' | undefined): boolean {
-  return state === 'completed' || state === 'failed';
 }

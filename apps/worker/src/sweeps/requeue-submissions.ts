@@ -1,7 +1,7 @@
 import type { PrismaClient } from '@vexora-checkout/db';
-import type { JobState, Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { CHECKOUT_SUBMIT_EVENT, OUTBOX_CHANNEL, submitJobId } from '../outbox/outbox-routes.js';
-import { withTimeout } from '../outbox/publish-outbox-batch.js';
+import { clearFinishedJobs, isFinished, isLive } from './clear-finished-jobs.js';
 
 export interface RequeueDeps {
   prisma: PrismaClient;
@@ -40,14 +40,6 @@ export interface RequeueCounts {
   /** A finished job that could not be removed (locked): retried at the next sweep. */
   blocked: number;
 }
-
-const LIVE_STATES: ReadonlySet<JobState | 'unknown'> = new Set<JobState | 'unknown'>([
-  'active',
-  'delayed',
-  'prioritized',
-  'waiting',
-  'waiting-children',
-]);
 
 interface CandidateRow {
   id: string;
@@ -157,37 +149,17 @@ async function requeueBatch(
   };
   if (rows.length === 0) return counts;
 
-  // Concurrent commands on one ioredis connection are pipelined: one round trip, not 500.
   const jobIds = rows.map((row) => submitJobId(row.id, row.generation));
-  const states = await withTimeout(
-    Promise.all(jobIds.map((jobId) => queue.getJobState(jobId))),
-    limits.redisTimeoutMs,
-    `looking up ${jobIds.length} submit jobs`,
-  );
-  const finished = jobIds.filter((_jobId, index) => isFinished(states[index]));
-  const stillThere = new Set<string>();
-  if (finished.length > 0) {
-    await withTimeout(
-      Promise.all(finished.map((jobId) => queue.remove(jobId))),
-      limits.redisTimeoutMs,
-      `removing ${finished.length} finished submit jobs`,
-    );
-    // remove() answers 0 both for "already gone" and "locked": look again.
-    const after = await withTimeout(
-      Promise.all(finished.map((jobId) => queue.getJobState(jobId))),
-      limits.redisTimeoutMs,
-      `checking ${finished.length} removed submit jobs`,
-    );
-    finished.forEach((jobId, index) => {
-      if (after[index] !== 'unknown') stillThere.add(jobId);
-    });
-  }
+  const { states, stillThere } = await clearFinishedJobs(queue, jobIds, {
+    timeoutMs: limits.redisTimeoutMs,
+    what: 'submit jobs',
+  });
 
   const toRequeue: CandidateRow[] = [];
   rows.forEach((row, index) => {
     const state = states[index];
     const jobId = jobIds[index] ?? '';
-    if (state !== undefined && LIVE_STATES.has(state)) counts.live += 1;
+    if (isLive(state)) counts.live += 1;
     else if (stillThere.has(jobId)) counts.blocked += 1;
     else {
       if (isFinished(state)) counts.removedFinishedJobs += 1;
@@ -206,8 +178,4 @@ async function requeueBatch(
   await tx.$executeRaw`SELECT pg_notify(${OUTBOX_CHANNEL}, '')`;
   counts.requeued = toRequeue.length;
   return counts;
-}
-
-function isFinished(state: JobState | 'unknown' | undefined): boolean {
-  return state === 'completed' || state === 'failed';
 }

@@ -1,0 +1,57 @@
+import type { JobState, Queue } from 'bullmq';
+import { withTimeout } from '../outbox/publish-outbox-batch.js';
+
+export type LookedUpState = JobState | 'unknown';
+
+/** A job still to run (or running): the sweep leaves it alone. */
+const LIVE_STATES: ReadonlySet<LookedUpState> = new Set<LookedUpState>([
+  'active',
+  'delayed',
+  'prioritized',
+  'waiting',
+  'waiting-children',
+]);
+
+export const isLive = (state: LookedUpState | undefined): boolean =>
+  state !== undefined && LIVE_STATES.has(state);
+
+export const isFinished = (state: LookedUpState | undefined): boolean =>
+  state === 'completed' || state === 'failed';
+
+/**
+ * Looks up the jobs a sweep is about to add again and removes the finished ones first: BullMQ
+ * ignores an add whose jobId is still kept as a completed or failed job, so without this the
+ * re-add would be swallowed. Returns each job's state as found, and the finished jobs that are
+ * still there after the removal (locked by a worker that is finishing them: the caller must not
+ * count on its add). Commands on one ioredis connection are pipelined: one round trip per step.
+ */
+export async function clearFinishedJobs(
+  queue: Queue,
+  jobIds: readonly string[],
+  options: { timeoutMs: number; what: string },
+): Promise<{ states: LookedUpState[]; stillThere: Set<string> }> {
+  const states = await withTimeout(
+    Promise.all(jobIds.map((jobId) => queue.getJobState(jobId))),
+    options.timeoutMs,
+    `looking up ${jobIds.length} ${options.what}`,
+  );
+  const finished = jobIds.filter((_jobId, index) => isFinished(states[index]));
+  const stillThere = new Set<string>();
+  if (finished.length > 0) {
+    await withTimeout(
+      Promise.all(finished.map((jobId) => queue.remove(jobId))),
+      options.timeoutMs,
+      `removing ${finished.length} finished ${options.what}`,
+    );
+    // remove() answers 0 both for "already gone" and "locked": look again.
+    const after = await withTimeout(
+      Promise.all(finished.map((jobId) => queue.getJobState(jobId))),
+      options.timeoutMs,
+      `checking ${finished.length} removed ${options.what}`,
+    );
+    finished.forEach((jobId, index) => {
+      if (after[index] !== 'unknown') stillThere.add(jobId);
+    });
+  }
+  return { states, stillThere };
+}

@@ -1,0 +1,759 @@
+// npm run soak: steady load for minutes, watching that nothing grows without bound.
+//
+// Like bench:pipeline it creates a throwaway migrated database, but it runs a Redis server of its
+// own (so that Redis memory and key count are the soak's alone), then the sandbox, the api, the
+// webhook receiver and the worker from source as child processes. The sandbox settles every order
+// by itself shortly after its creation, so its signed notifications flow through the receiver and
+// the worker's reconcile job: the whole life of a checkout, not only its submission. Batches of
+// intents are created through the api at a steady rate (half of the measured capacity by default)
+// while, every few seconds, the soak samples each process's resident memory, Redis memory and key
+// count, table sizes and backlogs. The verdict fits a least-squares line through the second half
+// of the samples (after warm-up): a series passes when its growth over the run is at most 10 % of
+// its mean. Table sizes grow with the data by nature: reported and charted, not judged. Writes
+// docs/soak.svg. See docs/reliability.md, "Soak".
+//
+//   npm run soak                       # 10 minutes at 500 intents/s
+//   npm run soak -- --minutes 3 --rate 300
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Agent, request as httpRequest } from 'node:http';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { DEFAULT_SANDBOX_ACCOUNTS } from '@vexora-checkout/contracts';
+import { createPrismaClient, type PrismaClient } from '@vexora-checkout/db';
+import { withDatabase } from '@vexora-checkout/testing/services';
+import { Redis } from 'ioredis';
+import { createApiKey } from '../apps/api/src/auth/manage-api-keys.js';
+import { findFreePort, findRedisServer } from '../packages/dev-services/src/index.js';
+import { int, table } from './bench-support.js';
+import { devConfig, repoRoot } from './dev-config.js';
+import { runMigrations } from './run-migrations.js';
+import { renderSoakChart, type ChartPanel } from './soak-chart.js';
+import { fitTrend, type Trend } from './soak-trend.js';
+
+const require = createRequire(import.meta.url);
+const say = (message: string) => console.log(`[soak] ${message}`);
+
+// ---------------------------------------------------------------------------------------------
+// Settings
+
+const { values: args } = parseArgs({
+  options: {
+    minutes: { type: 'string', default: '10' },
+    rate: { type: 'string', default: '500' },
+    'sample-seconds': { type: 'string', default: '10' },
+    'batch-size': { type: 'string', default: '100' },
+    latency: { type: 'string', default: '20' },
+    'settle-after': { type: 'string', default: '2000' },
+    concurrency: { type: 'string', default: '200' },
+    'reconcile-concurrency': { type: 'string', default: '20' },
+    chart: { type: 'string', default: 'docs/soak.svg' },
+    help: { type: 'boolean', default: false },
+  },
+  allowPositionals: false,
+});
+
+if (args.help) {
+  console.log(`npm run soak -- [options]
+  --minutes M          minutes of steady load (default 10)
+  --rate N             intents created per second (default 500: half of the 1,000/s the pipeline
+                       sustains on the 2-vCPU reference machine, see docs/benchmarks.md)
+  --sample-seconds S   seconds between samples (default 10)
+  --batch-size N       items per POST /v1/checkouts/batch (default 100)
+  --latency MS         sandbox latency per gateway call (default 20)
+  --settle-after MS    the sandbox settles each order this long after creating it (default 2000)
+  --concurrency N      WORKER_CONCURRENCY of the worker (default 200)
+  --reconcile-concurrency N
+                       RECONCILE_CONCURRENCY of the worker (default 20, the app's default)
+  --chart PATH         where the SVG chart is written (default docs/soak.svg)
+DATABASE_URL names the PostgreSQL server (default: the development one, which must be running).`);
+  process.exit(0);
+}
+
+function positiveNumber(name: string, raw: string | undefined): number {
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) {
+    console.error(`--${name} must be a positive number, got ${raw}`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const settings = {
+  minutes: positiveNumber('minutes', args.minutes),
+  rate: positiveNumber('rate', args.rate),
+  sampleSeconds: positiveNumber('sample-seconds', args['sample-seconds']),
+  batchSize: Math.round(positiveNumber('batch-size', args['batch-size'])),
+  latencyMs: Math.round(positiveNumber('latency', args.latency)),
+  settleAfterMs: Math.round(positiveNumber('settle-after', args['settle-after'])),
+  concurrency: Math.round(positiveNumber('concurrency', args.concurrency)),
+  reconcileConcurrency: Math.round(positiveNumber('reconcile-concurrency', args['reconcile-concurrency'])),
+  chart: args.chart ?? 'docs/soak.svg',
+};
+
+const REQUEST_TIMEOUT_MS = 30_000;
+const MAX_BATCHES_IN_FLIGHT = 64;
+const runId = randomBytes(4).toString('hex');
+const bullmqPrefix = `soak-${runId}`;
+const TABLES = [
+  'checkout_intent',
+  'outbox_event',
+  'status_history',
+  'submission_attempt',
+  'gateway_notification',
+  'idempotency_key',
+] as const;
+
+// ---------------------------------------------------------------------------------------------
+// Cleanup: every start pushes its undo; they run in reverse on exit, error or Ctrl-C.
+
+const cleanups: { name: string; run: () => Promise<void> }[] = [];
+let cleaningUp: Promise<void> | undefined;
+function cleanUp(): Promise<void> {
+  cleaningUp ??= (async () => {
+    for (const { name, run } of cleanups.reverse()) {
+      try {
+        await run();
+      } catch (error) {
+        say(`cleanup "${name}" failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  })();
+  return cleaningUp;
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    say(`${signal}: cleaning up`);
+    void cleanUp().then(() => process.exit(130));
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Child processes
+
+interface ChildApp {
+  name: string;
+  child: ChildProcess;
+  /** Lines logged at warn or above (the development-accounts notice excepted). */
+  problems: string[];
+  exited: Promise<number | null>;
+}
+
+function spawnChild(name: string, command: string, argv: string[], env: Record<string, string>): ChildApp {
+  // Only what the process needs, plus PATH: the developer's settings must not change the run.
+  const child = spawn(command, argv, {
+    cwd: repoRoot,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const problems: string[] = [];
+  for (const stream of [child.stdout, child.stderr]) {
+    let pending = '';
+    stream.on('data', (chunk: Buffer) => {
+      const lines = (pending + chunk.toString()).split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        // Redis logs plain text (its start-up notices among it): only the apps' JSON lines count.
+        if (name === 'redis' || line.trim() === '' || /development (accounts|merchants)/.test(line)) continue;
+        const level = /"level":"?(\w+)"?/.exec(line)?.[1];
+        if (level === undefined || ['warn', 'error', 'fatal', '40', '50', '60'].includes(level))
+          problems.push(line);
+      }
+    });
+  }
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const app: ChildApp = { name, child, problems, exited };
+  cleanups.push({ name: `stop ${name}`, run: () => stopChild(app) });
+  return app;
+}
+
+async function stopChild(app: ChildApp): Promise<void> {
+  if (app.child.exitCode !== null || app.child.signalCode !== null) return;
+  app.child.kill('SIGTERM');
+  const late = await Promise.race([app.exited.then(() => false), sleep(20_000).then(() => true)]);
+  if (late) {
+    say(`${app.name} did not stop within 20 s: SIGKILL`);
+    app.child.kill('SIGKILL');
+    await app.exited;
+  }
+}
+
+async function waitFor(app: ChildApp, what: string, ready: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!(await ready().catch(() => false))) {
+    if (app.child.exitCode !== null) {
+      throw new Error(
+        `${app.name} exited (${app.child.exitCode}) before ${what}:\n${app.problems.join('\n')}`,
+      );
+    }
+    if (Date.now() > deadline) throw new Error(`${app.name}: no ${what} within 60 s`);
+    await sleep(100);
+  }
+}
+
+async function startApp(
+  name: string,
+  entry: string,
+  env: Record<string, string>,
+  port: number,
+  healthPath: string,
+): Promise<ChildApp> {
+  const app = spawnChild(
+    name,
+    process.execPath,
+    ['--conditions=@vexora-checkout/source', '--import', require.resolve('tsx'), entry],
+    { LOG_LEVEL: 'warn', ...env },
+  );
+  await waitFor(app, `an answer on ${healthPath}`, async () => {
+    const response = await fetch(`http://127.0.0.1:${port}${healthPath}`, {
+      signal: AbortSignal.timeout(1_000),
+    });
+    return response.ok;
+  });
+  return app;
+}
+
+/** A Redis of the soak's own, in memory only: its memory and key count are the soak's alone. */
+async function startRedis(): Promise<{ app: ChildApp; url: string }> {
+  const port = await findFreePort();
+  const app = spawnChild(
+    'redis',
+    findRedisServer({ path: process.env.PATH }),
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--loglevel',
+      'warning',
+    ],
+    {},
+  );
+  const url = `redis://127.0.0.1:${port}`;
+  await waitFor(app, 'a PONG', async () => {
+    const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1_000 });
+    probe.on('error', () => undefined);
+    try {
+      await probe.connect();
+      return (await probe.ping()) === 'PONG';
+    } finally {
+      probe.disconnect();
+    }
+  });
+  return { app, url };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load: batches of intents at a steady rate, open-loop (a slow api meets more batches in flight,
+// not fewer), for the whole run.
+
+function post(agent: Agent, port: number, headers: Record<string, string>, body: string) {
+  return new Promise<{ status: number; body: string }>((resolve) => {
+    let settled = false;
+    const finish = (answer: { status: number; body: string }) => {
+      if (!settled) {
+        settled = true;
+        resolve(answer);
+      }
+    };
+    const request = httpRequest(
+      {
+        agent,
+        host: '127.0.0.1',
+        port,
+        path: '/v1/checkouts/batch',
+        method: 'POST',
+        headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          finish({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+        response.on('error', () => finish({ status: 0, body: 'response error' }));
+      },
+    );
+    request.setTimeout(REQUEST_TIMEOUT_MS, () => {
+      finish({ status: 0, body: 'timeout' });
+      request.destroy();
+    });
+    request.on('error', (error) => finish({ status: 0, body: error.message }));
+    request.end(body);
+  });
+}
+
+interface LoadTally {
+  due: number;
+  created: number;
+  notCreated: number;
+  failedBatches: number;
+  shedBatches: number;
+  errors: Map<string, number>;
+}
+
+async function runLoad(port: number, key: string, seconds: number, tally: LoadTally): Promise<void> {
+  const { batchSize } = settings;
+  const batches = Math.max(1, Math.round((settings.rate * seconds) / batchSize));
+  const interval = (batchSize / settings.rate) * 1000;
+  const agent = new Agent({ keepAlive: true, maxSockets: MAX_BATCHES_IN_FLIGHT });
+  const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+  const note = (reason: string) => tally.errors.set(reason, (tally.errors.get(reason) ?? 0) + 1);
+  let inFlight = 0;
+  const pending = new Set<Promise<void>>();
+  const body = (batch: number) =>
+    JSON.stringify({
+      items: Array.from({ length: batchSize }, (_unused, index) => {
+        const n = batch * batchSize + index;
+        const reference = `soak-${runId}-${n}`;
+        return {
+          idempotencyKey: reference,
+          checkout: {
+            amount: `${(n % 900) + 1}.${String(n % 100).padStart(2, '0')}`,
+            currency: 'USD',
+            merchantReference: reference,
+            payer: { firstName: 'Sok', lastName: 'Dara', mobile: '012345678', email: 'sok@example.com' },
+          },
+        };
+      }),
+    });
+  const start = performance.now();
+  for (let batch = 0; batch < batches; batch += 1) {
+    const wait = start + batch * interval - performance.now();
+    if (wait > 0) await sleep(wait);
+    tally.due += batchSize;
+    if (inFlight >= MAX_BATCHES_IN_FLIGHT) {
+      tally.shedBatches += 1;
+      continue;
+    }
+    inFlight += 1;
+    const request: Promise<void> = post(agent, port, headers, body(batch)).then((answer) => {
+      inFlight -= 1;
+      pending.delete(request);
+      if (answer.status !== 200) {
+        tally.failedBatches += 1;
+        note(`batch ${answer.status} ${answer.body.slice(0, 120)}`);
+        return;
+      }
+      const parsed = JSON.parse(answer.body) as { results: { outcome: string; status: number }[] };
+      for (const result of parsed.results) {
+        if (result.outcome === 'created') tally.created += 1;
+        else {
+          tally.notCreated += 1;
+          note(`${result.outcome} ${result.status}`);
+        }
+      }
+    });
+    pending.add(request);
+  }
+  await Promise.all(pending);
+  agent.destroy();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Samples
+
+interface Sample {
+  minute: number;
+  /** Resident set size of each process, in MiB (NaN when it could not be read). */
+  rssMiB: Record<string, number>;
+  redisUsedMiB: number;
+  redisKeys: number;
+  /** pg_total_relation_size of each table (indexes and TOAST included), in MiB. */
+  tableMiB: Record<string, number>;
+  /** Outbox rows not yet published. */
+  outboxBacklog: number;
+  /** Intents not yet linked to a Vexora order (PENDING, SUBMITTING, UNKNOWN). */
+  notLinked: number;
+  /** Linked intents waiting for their payment's outcome (the sandbox settles every one). */
+  awaitingPayment: number;
+  /** Stored notifications the reconcile job has not finished with. */
+  notificationsUnprocessed: number;
+}
+
+const MIB = 1_048_576;
+
+function rssMiB(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kib = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
+    return kib === undefined ? Number.NaN : Number(kib) / 1024;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+async function takeSample(
+  db: PrismaClient,
+  redis: Redis,
+  pids: Record<string, number | undefined>,
+  startedAt: number,
+): Promise<Sample> {
+  const minute = (performance.now() - startedAt) / 60_000;
+  const rss = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, rssMiB(pid)]));
+  const usedMemory = Number(/^used_memory:(\d+)/m.exec(await redis.info('memory'))?.[1]);
+  const redisKeys = await redis.dbsize();
+  const sizes = await db.$queryRawUnsafe<{ name: string; bytes: number }[]>(
+    `SELECT name, pg_total_relation_size(name::regclass)::float8 AS bytes FROM unnest($1::text[]) AS name`,
+    [...TABLES],
+  );
+  const [counts] = await db.$queryRawUnsafe<
+    { outbox: number; not_linked: number; awaiting: number; notifications: number }[]
+  >(
+    `SELECT (SELECT count(*) FROM outbox_event WHERE published_at IS NULL)::int AS outbox,
+            (SELECT count(*) FROM checkout_intent
+              WHERE state IN ('PENDING', 'SUBMITTING', 'UNKNOWN'))::int AS not_linked,
+            (SELECT count(*) FROM checkout_intent WHERE state = 'AWAITING_PAYMENT')::int AS awaiting,
+            (SELECT count(*) FROM gateway_notification WHERE processed_at IS NULL)::int AS notifications`,
+  );
+  return {
+    minute,
+    rssMiB: rss,
+    redisUsedMiB: usedMemory / MIB,
+    redisKeys,
+    tableMiB: Object.fromEntries(sizes.map((row) => [row.name, row.bytes / MIB])),
+    outboxBacklog: counts?.outbox ?? Number.NaN,
+    notLinked: counts?.not_linked ?? Number.NaN,
+    awaitingPayment: counts?.awaiting ?? Number.NaN,
+    notificationsUnprocessed: counts?.notifications ?? Number.NaN,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main
+
+/** Runs the soak; resolves to the exit code (1 when a judged series grows). */
+async function main(): Promise<number> {
+  const adminUrl = withDatabase(devConfig.databaseUrl, 'postgres');
+  const admin = createPrismaClient({ databaseUrl: adminUrl, poolSize: 2, applicationName: 'vexora-soak' });
+  cleanups.push({ name: 'close admin connection', run: () => admin.$disconnect() });
+  try {
+    await admin.$queryRawUnsafe('SELECT 1');
+  } catch (error) {
+    throw new Error(
+      `PostgreSQL does not answer at ${devConfig.databaseUrl.replace(/\/\/[^@]*@/, '//')} ` +
+        `(npm run services:up starts it): ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+  }
+  const database = `vexora_soak_${runId}`;
+  await admin.$executeRawUnsafe(`CREATE DATABASE "${database}"`);
+  cleanups.push({
+    name: `drop ${database}`,
+    run: async () => {
+      await admin.$executeRawUnsafe(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+      say(`dropped ${database}`);
+    },
+  });
+  const databaseUrl = withDatabase(devConfig.databaseUrl, database);
+  say(`created ${database}; migrating`);
+  await runMigrations(databaseUrl);
+  const db = createPrismaClient({ databaseUrl, poolSize: 2, applicationName: 'vexora-soak' });
+  cleanups.push({ name: 'close soak connection', run: () => db.$disconnect() });
+
+  const redisServer = await startRedis();
+  say(`started a private Redis at ${redisServer.url}`);
+  const redis = new Redis(redisServer.url, { maxRetriesPerRequest: 3 });
+  cleanups.push({ name: 'close redis', run: async () => void (await redis.quit()) });
+
+  const accountIds = DEFAULT_SANDBOX_ACCOUNTS.map((account) => account.id);
+  const { key } = await createApiKey(db, {
+    name: 'soak',
+    clientId: 'soak',
+    accountIds,
+    knownAccountIds: accountIds,
+  });
+
+  const seconds = settings.minutes * 60;
+  const sandboxPort = await findFreePort();
+  say(
+    `starting the sandbox (latency ${settings.latencyMs} ms, settles orders after ${settings.settleAfterMs} ms)`,
+  );
+  const sandbox = await startApp(
+    'sandbox',
+    'apps/sandbox/src/main.ts',
+    {
+      SANDBOX_HOST: '127.0.0.1',
+      SANDBOX_PORT: String(sandboxPort),
+      // The sandbox keeps every order: room for the whole run, so that none is refused.
+      SANDBOX_MAX_ORDERS: String(Math.ceil(settings.rate * seconds * 1.2) + 10_000),
+      SANDBOX_SCENARIO: JSON.stringify({
+        latencyMs: settings.latencyMs,
+        autoSettle: { afterMs: settings.settleAfterMs, paid: 9, failed: 1 },
+      }),
+    },
+    sandboxPort,
+    '/health',
+  );
+  const webhookPort = await findFreePort();
+  say('starting the webhook receiver');
+  const webhook = await startApp(
+    'webhook',
+    'apps/webhook/src/main.ts',
+    {
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redisServer.url,
+      BULLMQ_PREFIX: bullmqPrefix,
+      WEBHOOK_HOST: '127.0.0.1',
+      WEBHOOK_PORT: String(webhookPort),
+    },
+    webhookPort,
+    '/health',
+  );
+  const apiPort = await findFreePort();
+  say('starting the api');
+  const api = await startApp(
+    'api',
+    'apps/api/src/main.ts',
+    {
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redisServer.url,
+      API_HOST: '127.0.0.1',
+      API_PORT: String(apiPort),
+    },
+    apiPort,
+    '/healthz',
+  );
+  const workerPort = await findFreePort();
+  say(
+    `starting the worker (concurrency ${settings.concurrency}, reconcile ${settings.reconcileConcurrency})`,
+  );
+  const worker = await startApp(
+    'worker',
+    'apps/worker/src/main.ts',
+    {
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redisServer.url,
+      BULLMQ_PREFIX: bullmqPrefix,
+      WORKER_HEALTH_HOST: '127.0.0.1',
+      WORKER_HEALTH_PORT: String(workerPort),
+      VEXORA_BASE_URL: `http://127.0.0.1:${sandboxPort}`,
+      WEBHOOK_PUBLIC_URL: `http://127.0.0.1:${webhookPort}/vexora/notify`,
+      WORKER_CONCURRENCY: String(settings.concurrency),
+      RECONCILE_CONCURRENCY: String(settings.reconcileConcurrency),
+      // The sandbox account's rate budget: above the offered rate, so pacing never waits.
+      VEXORA_REQUESTS_PER_SECOND: String(Math.max(100, settings.rate * 4)),
+    },
+    workerPort,
+    '/health',
+  );
+  const apps = [api, worker, webhook, sandbox, redisServer.app];
+  const pids = Object.fromEntries(apps.map((app) => [app.name, app.child.pid]));
+
+  say(
+    `load: ${settings.rate} intents/s in batches of ${settings.batchSize} for ${settings.minutes} min; ` +
+      `a sample every ${settings.sampleSeconds} s`,
+  );
+  const tally: LoadTally = {
+    due: 0,
+    created: 0,
+    notCreated: 0,
+    failedBatches: 0,
+    shedBatches: 0,
+    errors: new Map(),
+  };
+  const startedAt = performance.now();
+  const loadAt = os.loadavg();
+  let loading = true;
+  const load = runLoad(apiPort, key, seconds, tally).finally(() => {
+    loading = false;
+  });
+  const samples: Sample[] = [];
+  for (;;) {
+    const sample = await takeSample(db, redis, pids, startedAt);
+    samples.push(sample);
+    say(
+      `${sample.minute.toFixed(1)} min: ${int(tally.created)} created; RSS ` +
+        Object.entries(sample.rssMiB)
+          .map(([name, mib]) => `${name} ${int(mib)}`)
+          .join(', ') +
+        ` MiB; Redis ${sample.redisUsedMiB.toFixed(1)} MiB, ${int(sample.redisKeys)} keys; backlogs: outbox ` +
+        `${int(sample.outboxBacklog)}, not linked ${int(sample.notLinked)}, awaiting payment ` +
+        `${int(sample.awaitingPayment)}, notifications ${int(sample.notificationsUnprocessed)}`,
+    );
+    for (const app of apps) {
+      if (app.child.exitCode !== null)
+        throw new Error(`${app.name} exited (${app.child.exitCode}) during the soak`);
+    }
+    if (!loading) break;
+    const next = startedAt + samples.length * settings.sampleSeconds * 1000;
+    await Promise.race([sleep(Math.max(0, next - performance.now())), load]);
+    // The load ends between two samples: the last sample is taken when it ends.
+  }
+  await load;
+
+  // Verdict: the second half of the run, after warm-up, is judged.
+  const runMinutes = samples.at(-1)?.minute ?? settings.minutes;
+  const judgedFrom = runMinutes / 2;
+  const judged = samples.filter((sample) => sample.minute >= judgedFrom);
+  // A backlog under one second of load is flat whatever its trend: 10 % of a mean near zero is noise.
+  const backlogFloor = settings.rate;
+  type Row = { label: string; unit: string; pick: (sample: Sample) => number; judge: boolean; floor: number };
+  const rows: Row[] = [
+    ...apps.map((app) => ({
+      label: `RSS ${app.name}`,
+      unit: 'MiB',
+      pick: (sample: Sample) => sample.rssMiB[app.name] ?? Number.NaN,
+      // The sandbox is the test double: it keeps every order in memory by design.
+      judge: app.name !== 'sandbox',
+      floor: 0,
+    })),
+    { label: 'Redis used_memory', unit: 'MiB', pick: (s) => s.redisUsedMiB, judge: true, floor: 0 },
+    { label: 'Redis keys (DBSIZE)', unit: 'keys', pick: (s) => s.redisKeys, judge: true, floor: 0 },
+    { label: 'outbox backlog', unit: 'rows', pick: (s) => s.outboxBacklog, judge: true, floor: backlogFloor },
+    { label: 'not yet linked', unit: 'intents', pick: (s) => s.notLinked, judge: true, floor: backlogFloor },
+    {
+      label: 'awaiting payment',
+      unit: 'intents',
+      pick: (s) => s.awaitingPayment,
+      judge: true,
+      floor: backlogFloor,
+    },
+    {
+      label: 'notifications unprocessed',
+      unit: 'rows',
+      pick: (s) => s.notificationsUnprocessed,
+      judge: true,
+      floor: backlogFloor,
+    },
+    ...TABLES.map((name) => ({
+      label: `table ${name}`,
+      unit: 'MiB',
+      pick: (sample: Sample) => sample.tableMiB[name] ?? Number.NaN,
+      judge: false,
+      floor: 0,
+    })),
+  ];
+  const trends = new Map<string, Trend>();
+  for (const row of rows) {
+    trends.set(
+      row.label,
+      fitTrend(
+        judged.map((sample) => ({ minute: sample.minute, value: row.pick(sample) })),
+        runMinutes,
+        row.floor,
+      ),
+    );
+  }
+  const number = (value: number, unit: string) =>
+    unit === 'MiB' ? value.toFixed(1) : Number.isFinite(value) ? int(value) : 'n/a';
+  const failed = rows.filter((row) => row.judge && trends.get(row.label)?.flat !== true);
+
+  const [states] = await db.$queryRawUnsafe<{ states: Record<string, number> | null }[]>(
+    `SELECT jsonb_object_agg(state, n) AS states
+     FROM (SELECT state::text, count(*)::int AS n FROM checkout_intent GROUP BY state) s`,
+  );
+  const cpus = os.cpus();
+  console.log('\nMachine');
+  console.log(
+    `  ${new Date().toISOString()}, node ${process.version}, ${os.availableParallelism()} × ` +
+      `${cpus[0]?.model.trim() ?? 'unknown'}, load average at start ${loadAt.map((l) => l.toFixed(2)).join(' ')}`,
+  );
+  console.log('\nLoad');
+  console.log(
+    `  ${int(tally.created)} created of ${int(tally.due)} due in ${runMinutes.toFixed(1)} min ` +
+      `(${int(tally.created / (runMinutes * 60))}/s offered ${int(settings.rate)}/s); ` +
+      `${tally.failedBatches} failed, ${tally.shedBatches} shed batches`,
+  );
+  for (const [reason, n] of tally.errors) console.log(`  ${n} × ${reason}`);
+  console.log(`  intents by state at the end: ${JSON.stringify(states?.states ?? {})}`);
+  console.log(
+    `\nSamples every ${settings.sampleSeconds} s: ${samples.length}; judged: the ${judged.length} from ` +
+      `${judgedFrom.toFixed(1)} min (growth = least-squares slope × ${runMinutes.toFixed(1)} min)`,
+  );
+  console.log(
+    table(
+      ['series', 'unit', 'first', 'last', 'judged mean', 'growth', 'allowed', 'verdict'],
+      rows.map((row) => {
+        const trend = trends.get(row.label);
+        return [
+          row.label,
+          row.unit,
+          number(row.pick(samples[0] as Sample), row.unit),
+          number(row.pick(samples.at(-1) as Sample), row.unit),
+          number(trend?.mean ?? Number.NaN, row.unit),
+          number(trend?.growth ?? Number.NaN, row.unit),
+          row.judge ? number(trend?.allowed ?? Number.NaN, row.unit) : '',
+          row.judge ? (trend?.flat ? 'flat' : 'GROWING') : 'reported',
+        ];
+      }),
+    ),
+  );
+
+  const series = (labels: readonly string[], rename: (label: string) => string = (label) => label) =>
+    rows
+      .filter((row) => labels.includes(row.label))
+      .map((row) => ({ label: rename(row.label), values: samples.map(row.pick) }));
+  const panels: ChartPanel[] = [
+    {
+      title: 'Resident memory of each process',
+      unit: 'MiB',
+      series: series(
+        apps.map((app) => `RSS ${app.name}`),
+        (label) => label.replace('RSS ', ''),
+      ),
+    },
+    { title: 'Redis used_memory', unit: 'MiB', series: series(['Redis used_memory']) },
+    { title: 'Redis keys (DBSIZE)', unit: 'keys', series: series(['Redis keys (DBSIZE)']) },
+    {
+      title: 'Backlogs',
+      unit: 'rows',
+      series: series(['outbox backlog', 'not yet linked', 'awaiting payment', 'notifications unprocessed']),
+    },
+    {
+      title: 'Table sizes (with indexes; grow with the data, not judged)',
+      unit: 'MiB',
+      series: series(
+        TABLES.map((name) => `table ${name}`),
+        (label) => label.replace('table ', ''),
+      ),
+    },
+  ];
+  const chartPath = resolve(repoRoot, settings.chart);
+  writeFileSync(
+    chartPath,
+    renderSoakChart({
+      title: `Soak: ${int(settings.rate)} intents/s for ${runMinutes.toFixed(1)} min — ${failed.length === 0 ? 'flat' : 'GROWING'}`,
+      subtitle:
+        `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${os.availableParallelism()} vCPUs, ` +
+        `WORKER_CONCURRENCY ${settings.concurrency}, RECONCILE_CONCURRENCY ${settings.reconcileConcurrency}, ` +
+        `a sample every ${settings.sampleSeconds} s; the dashed line starts the judged half`,
+      minutes: samples.map((sample) => sample.minute),
+      judgedFrom,
+      panels,
+    }),
+  );
+  say(`chart written to ${settings.chart}`);
+
+  for (const app of apps) {
+    if (app.problems.length === 0) continue;
+    console.log(`\n${app.name} logged ${app.problems.length} warning/error line(s); the last ones:`);
+    for (const line of app.problems.slice(-3)) console.log(`  ${line.slice(0, 300)}`);
+  }
+  console.log(
+    failed.length === 0
+      ? '\nverdict: flat (every judged series grew by at most 10 % of its mean)'
+      : `\nverdict: GROWING: ${failed.map((row) => row.label).join(', ')}`,
+  );
+  return failed.length === 0 ? 0 : 1;
+}
+
+let exitCode = 1;
+try {
+  exitCode = await main();
+} catch (error) {
+  say(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+} finally {
+  await cleanUp();
+}
+process.exit(exitCode);
