@@ -21,9 +21,15 @@ export const isFinished = (state: LookedUpState | undefined): boolean =>
 /**
  * Looks up the jobs a sweep is about to add again and removes the finished ones first: BullMQ
  * ignores an add whose jobId is still kept as a completed or failed job, so without this the
- * re-add would be swallowed. Returns each job's state as found, and the finished jobs that are
- * still there after the removal (locked by a worker that is finishing them: the caller must not
- * count on its add). Commands on one ioredis connection are pipelined: one round trip per step.
+ * re-add would be swallowed. Jobs in no state at all ('unknown') are removed too: after Redis
+ * lost its data while a worker was mid-job, the worker's late writes can leave the job's hash
+ * behind without the job being in any list. BullMQ reports such a ghost as 'unknown' and yet
+ * ignores every add of its id, so the intent would never run again (seen in the crash-safety
+ * test). Removing an id that has nothing behind it is a no-op.
+ *
+ * Returns each job's state as found, and the finished jobs that are still there after the
+ * removal (locked by a worker that is finishing them: the caller must not count on its add).
+ * Commands on one ioredis connection are pipelined: one round trip per step.
  */
 export async function clearFinishedJobs(
   queue: Queue,
@@ -35,13 +41,13 @@ export async function clearFinishedJobs(
     options.timeoutMs,
     `looking up ${jobIds.length} ${options.what}`,
   );
-  const finished = jobIds.filter((_jobId, index) => isFinished(states[index]));
+  const finished = jobIds.filter((_jobId, index) => isFinished(states[index]) || states[index] === 'unknown');
   const stillThere = new Set<string>();
   if (finished.length > 0) {
     await withTimeout(
       Promise.all(finished.map((jobId) => queue.remove(jobId))),
       options.timeoutMs,
-      `removing ${finished.length} finished ${options.what}`,
+      `removing ${finished.length} finished or stray ${options.what}`,
     );
     // remove() answers 0 both for "already gone" and "locked": look again.
     const after = await withTimeout(
