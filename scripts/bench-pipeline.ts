@@ -31,6 +31,7 @@ import {
 } from '../packages/dev-services/src/index.js';
 import { withDatabase } from '@vexora-checkout/testing/services';
 import { startAppProcess, type AppProcess } from './bench-app-process.js';
+import { checkoutBatchBody } from './bench-batch-body.js';
 import { cleanUpOnSignals, cleanups, runThenCleanUp } from './bench-cleanups.js';
 import { CpuMeter, type CpuShares } from './bench-cpu.js';
 import { canConnectPostgres, createBenchDatabase, prismaSql, showSetting } from './bench-database.js';
@@ -209,22 +210,7 @@ async function runLoad(options: {
   let inFlight = 0;
   let maxInFlight = 0;
   const pending: Promise<void>[] = [];
-  const body = (batch: number) =>
-    JSON.stringify({
-      items: Array.from({ length: batchSize }, (_unused, index) => {
-        const n = batch * batchSize + index;
-        const reference = `${options.label}-${runId}-${n}`;
-        return {
-          idempotencyKey: reference,
-          checkout: {
-            amount: `${(n % 900) + 1}.${String(n % 100).padStart(2, '0')}`,
-            currency: 'USD',
-            merchantReference: reference,
-            payer: { firstName: 'Sok', lastName: 'Dara', mobile: '012345678', email: 'sok@example.com' },
-          },
-        };
-      }),
-    });
+  const body = (batch: number) => checkoutBatchBody(`${options.label}-${runId}`, batch, batchSize);
   const start = performance.now();
   for (let batch = 0; batch < batches; batch += 1) {
     const wait = start + batch * interval - performance.now();

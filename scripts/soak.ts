@@ -14,11 +14,10 @@
 //
 //   npm run soak                       # 10 minutes at 500 intents/s
 //   npm run soak -- --minutes 3 --rate 300
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { Agent, request as httpRequest } from 'node:http';
-import { createRequire } from 'node:module';
+import { Agent } from 'node:http';
 import os from 'node:os';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -29,14 +28,17 @@ import { createPrismaClient, type PrismaClient } from '@vexora-checkout/db';
 import { withDatabase } from '@vexora-checkout/testing/services';
 import { Redis } from 'ioredis';
 import { createApiKey } from '../apps/api/src/auth/manage-api-keys.js';
-import { findFreePort, findRedisServer } from '../packages/dev-services/src/index.js';
-import { int, table } from './bench-support.js';
+import { findFreePort, findRedisServer, pingRedis } from '../packages/dev-services/src/index.js';
+import { startAppProcess, stopAppProcess, type AppProcess } from './bench-app-process.js';
+import { checkoutBatchBody } from './bench-batch-body.js';
+import { cleanUp, cleanUpOnSignals, cleanups } from './bench-cleanups.js';
+import { createBenchDatabase, prismaSql } from './bench-database.js';
+import { post } from './bench-post.js';
+import { int, loadAverage, table } from './bench-support.js';
 import { devConfig, repoRoot } from './dev-config.js';
-import { runMigrations } from './run-migrations.js';
 import { renderSoakChart, type ChartPanel } from './soak-chart.js';
 import { fitTrend, type Trend } from './soak-trend.js';
 
-const require = createRequire(import.meta.url);
 const say = (message: string) => console.log(`[soak] ${message}`);
 
 // ---------------------------------------------------------------------------------------------
@@ -109,188 +111,47 @@ const TABLES = [
   'idempotency_key',
 ] as const;
 
-// ---------------------------------------------------------------------------------------------
-// Cleanup: every start pushes its undo; they run in reverse on exit, error or Ctrl-C.
-
-const cleanups: { name: string; run: () => Promise<void> }[] = [];
-let cleaningUp: Promise<void> | undefined;
-function cleanUp(): Promise<void> {
-  cleaningUp ??= (async () => {
-    for (const { name, run } of cleanups.reverse()) {
-      try {
-        await run();
-      } catch (error) {
-        say(`cleanup "${name}" failed: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
-  })();
-  return cleaningUp;
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    say(`${signal}: cleaning up`);
-    void cleanUp().then(() => process.exit(130));
-  });
-}
+cleanUpOnSignals('cleaning up');
 
 // ---------------------------------------------------------------------------------------------
 // Child processes
 
-interface ChildApp {
-  name: string;
-  child: ChildProcess;
-  /** Lines logged at warn or above (the development-accounts notice excepted). */
-  problems: string[];
-  exited: Promise<number | null>;
-}
-
-function spawnChild(name: string, command: string, argv: string[], env: Record<string, string>): ChildApp {
-  // Only what the process needs, plus PATH: the developer's settings must not change the run.
-  const child = spawn(command, argv, {
-    cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const problems: string[] = [];
-  for (const stream of [child.stdout, child.stderr]) {
-    let pending = '';
-    stream.on('data', (chunk: Buffer) => {
-      const lines = (pending + chunk.toString()).split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) {
-        // Redis logs plain text (its start-up notices among it): only the apps' JSON lines count.
-        if (name === 'redis' || line.trim() === '' || /development (accounts|merchants)/.test(line)) continue;
-        const level = /"level":"?(\w+)"?/.exec(line)?.[1];
-        if (level === undefined || ['warn', 'error', 'fatal', '40', '50', '60'].includes(level))
-          problems.push(line);
-      }
-    });
-  }
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const app: ChildApp = { name, child, problems, exited };
-  cleanups.push({ name: `stop ${name}`, run: () => stopChild(app) });
-  return app;
-}
-
-async function stopChild(app: ChildApp): Promise<void> {
-  if (app.child.exitCode !== null || app.child.signalCode !== null) return;
-  app.child.kill('SIGTERM');
-  const late = await Promise.race([app.exited.then(() => false), sleep(20_000).then(() => true)]);
-  if (late) {
-    say(`${app.name} did not stop within 20 s: SIGKILL`);
-    app.child.kill('SIGKILL');
-    await app.exited;
-  }
-}
-
-async function waitFor(app: ChildApp, what: string, ready: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (!(await ready().catch(() => false))) {
-    if (app.child.exitCode !== null) {
-      throw new Error(
-        `${app.name} exited (${app.child.exitCode}) before ${what}:\n${app.problems.join('\n')}`,
-      );
-    }
-    if (Date.now() > deadline) throw new Error(`${app.name}: no ${what} within 60 s`);
-    await sleep(100);
-  }
-}
-
-async function startApp(
+/** The apps of the checkout, quiet below warn so that their problems stand out. */
+function startApp(
   name: string,
   entry: string,
   env: Record<string, string>,
   port: number,
   healthPath: string,
-): Promise<ChildApp> {
-  const app = spawnChild(
-    name,
-    process.execPath,
-    ['--conditions=@vexora-checkout/source', '--import', require.resolve('tsx'), entry],
-    { LOG_LEVEL: 'warn', ...env },
-  );
-  await waitFor(app, `an answer on ${healthPath}`, async () => {
-    const response = await fetch(`http://127.0.0.1:${port}${healthPath}`, {
-      signal: AbortSignal.timeout(1_000),
-    });
-    return response.ok;
-  });
-  return app;
+): Promise<AppProcess> {
+  return startAppProcess({ name, entry, env: { LOG_LEVEL: 'warn', ...env }, port, healthPath });
 }
 
 /** A Redis of the soak's own, in memory only: its memory and key count are the soak's alone. */
-async function startRedis(): Promise<{ app: ChildApp; url: string }> {
+async function startRedis(): Promise<{ app: AppProcess; url: string }> {
   const port = await findFreePort();
-  const app = spawnChild(
-    'redis',
-    findRedisServer({ path: process.env.PATH }),
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--loglevel',
-      'warning',
-    ],
-    {},
-  );
-  const url = `redis://127.0.0.1:${port}`;
-  await waitFor(app, 'a PONG', async () => {
-    const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1_000 });
-    probe.on('error', () => undefined);
-    try {
-      await probe.connect();
-      return (await probe.ping()) === 'PONG';
-    } finally {
-      probe.disconnect();
-    }
+  // In memory only (no RDB, no AOF); only the apps' warnings are reported, so its log is not kept.
+  const argv = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+  const child = spawn(findRedisServer({ path: process.env.PATH }), argv, {
+    cwd: repoRoot,
+    env: { PATH: process.env.PATH ?? '' },
+    stdio: 'ignore',
   });
-  return { app, url };
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const app: AppProcess = { name: 'redis', child, port, problems: [], exited };
+  cleanups.push({ name: 'stop redis', run: () => stopAppProcess(app) });
+  const deadline = Date.now() + 60_000;
+  while (!(await pingRedis(port))) {
+    if (child.exitCode !== null) throw new Error(`redis exited (${child.exitCode}) before a PONG`);
+    if (Date.now() > deadline) throw new Error('redis: no PONG within 60 s');
+    await sleep(100);
+  }
+  return { app, url: `redis://127.0.0.1:${port}` };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Load: batches of intents at a steady rate, open-loop (a slow api meets more batches in flight,
 // not fewer), for the whole run.
-
-function post(agent: Agent, port: number, headers: Record<string, string>, body: string) {
-  return new Promise<{ status: number; body: string }>((resolve) => {
-    let settled = false;
-    const finish = (answer: { status: number; body: string }) => {
-      if (!settled) {
-        settled = true;
-        resolve(answer);
-      }
-    };
-    const request = httpRequest(
-      {
-        agent,
-        host: '127.0.0.1',
-        port,
-        path: '/v1/checkouts/batch',
-        method: 'POST',
-        headers: { ...headers, 'content-length': Buffer.byteLength(body) },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () =>
-          finish({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
-        );
-        response.on('error', () => finish({ status: 0, body: 'response error' }));
-      },
-    );
-    request.setTimeout(REQUEST_TIMEOUT_MS, () => {
-      finish({ status: 0, body: 'timeout' });
-      request.destroy();
-    });
-    request.on('error', (error) => finish({ status: 0, body: error.message }));
-    request.end(body);
-  });
-}
 
 interface LoadTally {
   due: number;
@@ -310,22 +171,7 @@ async function runLoad(port: number, key: string, seconds: number, tally: LoadTa
   const note = (reason: string) => tally.errors.set(reason, (tally.errors.get(reason) ?? 0) + 1);
   let inFlight = 0;
   const pending = new Set<Promise<void>>();
-  const body = (batch: number) =>
-    JSON.stringify({
-      items: Array.from({ length: batchSize }, (_unused, index) => {
-        const n = batch * batchSize + index;
-        const reference = `soak-${runId}-${n}`;
-        return {
-          idempotencyKey: reference,
-          checkout: {
-            amount: `${(n % 900) + 1}.${String(n % 100).padStart(2, '0')}`,
-            currency: 'USD',
-            merchantReference: reference,
-            payer: { firstName: 'Sok', lastName: 'Dara', mobile: '012345678', email: 'sok@example.com' },
-          },
-        };
-      }),
-    });
+  const body = (batch: number) => checkoutBatchBody(`soak-${runId}`, batch, batchSize);
   const start = performance.now();
   for (let batch = 0; batch < batches; batch += 1) {
     const wait = start + batch * interval - performance.now();
@@ -336,12 +182,20 @@ async function runLoad(port: number, key: string, seconds: number, tally: LoadTa
       continue;
     }
     inFlight += 1;
-    const request: Promise<void> = post(agent, port, headers, body(batch)).then((answer) => {
+    const request: Promise<void> = post(
+      agent,
+      port,
+      '/v1/checkouts/batch',
+      headers,
+      body(batch),
+      REQUEST_TIMEOUT_MS,
+    ).then((answer) => {
       inFlight -= 1;
       pending.delete(request);
       if (answer.status !== 200) {
         tally.failedBatches += 1;
-        note(`batch ${answer.status} ${answer.body.slice(0, 120)}`);
+        const why = answer.timedOut ? 'timeout' : (answer.error ?? answer.body);
+        note(`batch ${answer.status} ${why.slice(0, 120)}`);
         return;
       }
       const parsed = JSON.parse(answer.body) as { results: { outcome: string; status: number }[] };
@@ -446,18 +300,7 @@ async function main(): Promise<number> {
       { cause: error },
     );
   }
-  const database = `vexora_soak_${runId}`;
-  await admin.$executeRawUnsafe(`CREATE DATABASE "${database}"`);
-  cleanups.push({
-    name: `drop ${database}`,
-    run: async () => {
-      await admin.$executeRawUnsafe(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-      say(`dropped ${database}`);
-    },
-  });
-  const databaseUrl = withDatabase(devConfig.databaseUrl, database);
-  say(`created ${database}; migrating`);
-  await runMigrations(databaseUrl);
+  const databaseUrl = await createBenchDatabase(prismaSql(admin), `vexora_soak_${runId}`);
   const db = createPrismaClient({ databaseUrl, poolSize: 2, applicationName: 'vexora-soak' });
   cleanups.push({ name: 'close soak connection', run: () => db.$disconnect() });
 
@@ -563,7 +406,7 @@ async function main(): Promise<number> {
     errors: new Map(),
   };
   const startedAt = performance.now();
-  const loadAt = os.loadavg();
+  const loadAtStart = loadAverage();
   let loading = true;
   const load = runLoad(apiPort, key, seconds, tally).finally(() => {
     loading = false;
@@ -657,7 +500,7 @@ async function main(): Promise<number> {
   console.log('\nMachine');
   console.log(
     `  ${new Date().toISOString()}, node ${process.version}, ${os.availableParallelism()} × ` +
-      `${cpus[0]?.model.trim() ?? 'unknown'}, load average at start ${loadAt.map((l) => l.toFixed(2)).join(' ')}`,
+      `${cpus[0]?.model.trim() ?? 'unknown'}, load average at start ${loadAtStart}`,
   );
   console.log('\nLoad');
   console.log(
@@ -754,6 +597,7 @@ try {
 } catch (error) {
   say(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
 } finally {
+  // Not runThenCleanUp: a growing series must exit 1 too, not only a failed run.
   await cleanUp();
 }
 process.exit(exitCode);

@@ -1,7 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import type { VexoraAccount } from '@vexora-checkout/contracts';
 import type { PrismaClient } from '@vexora-checkout/db';
-import { createHealthListener, type HealthCheck, type Logger } from '@vexora-checkout/runtime';
+import {
+  assignRequestId,
+  createHealthListener,
+  type HealthCheck,
+  type Logger,
+} from '@vexora-checkout/runtime';
 import express, { type Express } from 'express';
 import type pg from 'pg';
 import { pinoHttp } from 'pino-http';
@@ -41,12 +45,7 @@ export function createApp(deps: ApiDependencies): Express {
   app.use(
     pinoHttp({
       logger: deps.logger,
-      genReqId: (request, response) => {
-        const given = request.headers['x-request-id'];
-        const id = typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
-        response.setHeader('X-Request-Id', id);
-        return id;
-      },
+      genReqId: assignRequestId,
       customLogLevel: (_request, response, error) =>
         error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
       // Probes and scrapes every few seconds would drown the log.

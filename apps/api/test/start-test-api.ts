@@ -1,7 +1,7 @@
 import { DEFAULT_SANDBOX_ACCOUNTS } from '@vexora-checkout/contracts';
 import { createDatabaseClients, type PrismaClient } from '@vexora-checkout/db';
 import { createLogger, startHttpServer } from '@vexora-checkout/runtime';
-import { Writable } from 'node:stream';
+import { captureLogLines } from '@vexora-checkout/testing';
 import { createApiKeyAuthenticator } from '../src/auth/authenticate-api-key.js';
 import { createApiKey } from '../src/auth/manage-api-keys.js';
 import { createApp } from '../src/create-app.js';
@@ -35,14 +35,7 @@ export async function startTestApi(
   options: { inFlightWaitMs?: number } = {},
 ): Promise<TestApi> {
   const { prisma, pool } = createDatabaseClients({ databaseUrl, poolSize: 10 });
-  const logs: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      for (const line of chunk.toString().split('\n').filter(Boolean))
-        logs.push(JSON.parse(line) as Record<string, unknown>);
-      callback();
-    },
-  });
+  const { lines: logs, destination } = captureLogLines();
   const app = createApp({
     prisma,
     pool,

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { BlockList } from 'node:net';
-import { checkHealth, type Logger } from '@vexora-checkout/runtime';
+import { assignRequestId, checkHealth, type Logger } from '@vexora-checkout/runtime';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import type pg from 'pg';
 import { pinoHttp } from 'pino-http';
@@ -52,12 +51,7 @@ export function createApp(deps: WebhookDependencies): Express {
   app.use(
     pinoHttp({
       logger: deps.logger,
-      genReqId: (request, response) => {
-        const given = request.headers['x-request-id'];
-        const id = typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
-        response.setHeader('X-Request-Id', id);
-        return id;
-      },
+      genReqId: assignRequestId,
       // No per-request child logger carrying the serialised request (pino-http's default): that
       // costs every delivery a serialisation even when nothing is logged. The request is added,
       // in a compact form without body or secret headers, to the one line written at the end.

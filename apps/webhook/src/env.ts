@@ -1,5 +1,6 @@
 import { parseVexoraAccounts, type VexoraAccount } from '@vexora-checkout/contracts';
 import {
+  bullmqPrefixSchema,
   ConfigError,
   DEFAULT_DATABASE_URL,
   DEFAULT_REDIS_URL,
@@ -74,10 +75,7 @@ const webhookEnvSchema = z
      */
     WEBHOOK_INSERT_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(2),
     /** Key prefix of every BullMQ queue in Redis: the worker's value. */
-    BULLMQ_PREFIX: z
-      .string()
-      .regex(/^[a-z0-9_-]{1,32}$/, 'must be 1-32 lowercase letters, digits, "-" or "_"')
-      .default('vexora'),
+    BULLMQ_PREFIX: bullmqPrefixSchema,
   })
   .refine((env) => env.WEBHOOK_INSERT_CONCURRENCY < env.WEBHOOK_DATABASE_POOL_SIZE, {
     path: ['WEBHOOK_INSERT_CONCURRENCY'],

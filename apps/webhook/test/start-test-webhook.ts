@@ -1,7 +1,7 @@
 import { DEFAULT_SANDBOX_ACCOUNTS, type VexoraAccount } from '@vexora-checkout/contracts';
 import { createDatabaseClients } from '@vexora-checkout/db';
 import { createLogger, startHttpServer } from '@vexora-checkout/runtime';
-import { Writable } from 'node:stream';
+import { captureLogLines } from '@vexora-checkout/testing';
 import type pg from 'pg';
 import { createApp } from '../src/create-app.js';
 import { createMetrics, type WebhookMetrics } from '../src/create-metrics.js';
@@ -44,14 +44,7 @@ export interface TestWebhook {
 /** The real receiver (createApp, the real queue and enqueuer) on the test's database and Redis. */
 export async function startTestWebhook(options: TestWebhookOptions): Promise<TestWebhook> {
   const { prisma, pool } = createDatabaseClients({ databaseUrl: options.databaseUrl, poolSize: 4 });
-  const logs: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      for (const line of chunk.toString().split('\n').filter(Boolean))
-        logs.push(JSON.parse(line) as Record<string, unknown>);
-      callback();
-    },
-  });
+  const { lines: logs, destination } = captureLogLines();
   const logger = createLogger({ service: 'webhook', level: 'info', destination });
   // Read at each scrape, once the enqueuer exists.
   const metrics = createMetrics({ enqueueWaiting: () => enqueuer.waiting });

@@ -1,5 +1,6 @@
 import { parseVexoraAccounts, type VexoraAccount } from '@vexora-checkout/contracts';
 import {
+  bullmqPrefixSchema,
   ConfigError,
   DEFAULT_DATABASE_URL,
   DEFAULT_REDIS_URL,
@@ -29,10 +30,7 @@ const workerEnvSchema = z
     /** Where the payer returns after paying, for intents that name no returnUrl. */
     DEFAULT_RETURN_URL: httpUrl('https://shop.example/checkout/done').default('http://127.0.0.1:4000/return'),
     /** Key prefix of every BullMQ queue in Redis. */
-    BULLMQ_PREFIX: z
-      .string()
-      .regex(/^[a-z0-9_-]{1,32}$/, 'must be 1-32 lowercase letters, digits, "-" or "_"')
-      .default('vexora'),
+    BULLMQ_PREFIX: bullmqPrefixSchema,
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(50),
     SUBMIT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
     SUBMIT_BACKOFF_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(1_000),

@@ -255,6 +255,8 @@ await runService({
         await endMetricsPool(metricsPool);
         await redis.quit();
         await prisma.$disconnect();
+        // Prisma ends the pool only if it ever used it; the submit path may have used the pool alone.
+        if (!pool.ended) await pool.end();
       },
     };
   },

@@ -36,17 +36,25 @@ const proxyFor = (url: string) => {
   return startTcpProxy({ host: parsed.hostname, port: Number(parsed.port) });
 };
 
-async function startSystem(context: {
+interface SystemContext {
   databaseUrl: string;
   redisUrl: string;
   bullmq: Parameters<typeof workerEnv>[2];
-}): Promise<System> {
+}
+
+async function startSystem(context: SystemContext): Promise<System> {
   // Notification retries sped up 1000 times: 2, 5, 10, 30 ms, then 3.6 s and 10.8 s.
   const sandbox = await startTestSandbox({ SANDBOX_NOTIFY_TIME_SCALE: '0.001' });
   const api = await startTestApi(context.databaseUrl);
   const webhookDatabase = await proxyFor(context.databaseUrl);
   const redis = await proxyFor(context.redisUrl);
   const processes: AppProcess[] = [];
+  const closeShared = async () => {
+    await api.close();
+    await sandbox.stop();
+    await webhookDatabase.close();
+    await redis.close();
+  };
   try {
     const webhook = await runAppUntilListening('apps/webhook/src/main.ts', {
       DATABASE_URL: webhookDatabase.rewrite(context.databaseUrl),
@@ -77,19 +85,23 @@ async function startSystem(context: {
       notifyUrl: `http://127.0.0.1:${webhook.port}/vexora/notify`,
       stop: async () => {
         for (const process of processes.reverse()) expect(await process.stop()).toBe(0);
-        await api.close();
-        await sandbox.stop();
-        await webhookDatabase.close();
-        await redis.close();
+        await closeShared();
       },
     };
   } catch (error) {
     for (const process of processes) await process.stop('SIGKILL');
-    await api.close();
-    await sandbox.stop();
-    await webhookDatabase.close();
-    await redis.close();
+    await closeShared();
     throw error;
+  }
+}
+
+/** Runs one test's body against a fresh system and stops it whatever the outcome. */
+async function withSystem(context: SystemContext, body: (system: System) => Promise<void>): Promise<void> {
+  const system = await startSystem(context);
+  try {
+    await body(system);
+  } finally {
+    await system.stop();
   }
 }
 
@@ -132,13 +144,13 @@ async function waitForState(system: System, id: string, state: string) {
   );
 }
 
-/** The sandbox's record of the notifications it sent for one order. */
-async function deliveries(system: System, tradeNo: string) {
+/** The sandbox's record of the (first) notification it sent for one order, if any yet. */
+async function delivery(system: System, tradeNo: string) {
   const ledger = await system.sandbox.admin('GET', `/ledger?merchantNo=${USD.merchantNo}&tradeNo=${tradeNo}`);
   const orders = ledger.body.orders as {
     notifications: { state: string; attempts: { httpStatus: number | null }[] }[];
   }[];
-  return orders[0]?.notifications ?? [];
+  return orders[0]?.notifications[0];
 }
 
 test('paid, partially paid and failed orders reach their states once each, whatever the duplicates and the order', async ({
@@ -146,8 +158,7 @@ test('paid, partially paid and failed orders reach their states once each, whate
   redisUrl,
   bullmq,
 }) => {
-  const system = await startSystem({ databaseUrl, redisUrl, bullmq });
-  try {
+  await withSystem({ databaseUrl, redisUrl, bullmq }, async (system) => {
     // Every final notification is delivered again after its acknowledgement and followed by a stale 0015.
     expect(
       (
@@ -194,9 +205,7 @@ test('paid, partially paid and failed orders reach their states once each, whate
         `${intent.id}:${final}`,
       ]);
     }
-  } finally {
-    await system.stop();
-  }
+  });
 });
 
 test('with the receiver cut off from PostgreSQL it answers 503, and the notification is applied once the database is back', async ({
@@ -204,17 +213,15 @@ test('with the receiver cut off from PostgreSQL it answers 503, and the notifica
   redisUrl,
   bullmq,
 }) => {
-  const system = await startSystem({ databaseUrl, redisUrl, bullmq });
-  try {
+  await withSystem({ databaseUrl, redisUrl, bullmq }, async (system) => {
     const [intent] = await createLinkedIntents(system, 1, 'database-down');
     await system.webhookDatabase.cut();
     await settle(system, intent!.tradeNo, { outcome: 'paid' });
     // The first attempts (2, 5, 10, 30 ms apart) meet the outage and are answered 503.
     await waitUntil(
-      async () => {
-        const [delivery] = await deliveries(system, intent!.tradeNo);
-        return delivery?.attempts.filter((attempt) => attempt.httpStatus === 503).length ?? 0;
-      },
+      async () =>
+        (await delivery(system, intent!.tradeNo))?.attempts.filter((attempt) => attempt.httpStatus === 503)
+          .length ?? 0,
       (refused) => refused >= 2,
       { timeoutMs: 15_000, what: 'two deliveries answered 503 while PostgreSQL was away' },
     );
@@ -223,11 +230,8 @@ test('with the receiver cut off from PostgreSQL it answers 503, and the notifica
     );
     await system.webhookDatabase.restore();
     await waitForState(system, intent!.id, 'PAID');
-    const [delivery] = await deliveries(system, intent!.tradeNo);
-    expect(delivery!.state).toBe('delivered');
-  } finally {
-    await system.stop();
-  }
+    expect((await delivery(system, intent!.tradeNo))?.state).toBe('delivered');
+  });
 });
 
 test('with Redis away the receiver still stores and acknowledges, and the notification is reconciled once Redis is back', async ({
@@ -235,17 +239,13 @@ test('with Redis away the receiver still stores and acknowledges, and the notifi
   redisUrl,
   bullmq,
 }) => {
-  const system = await startSystem({ databaseUrl, redisUrl, bullmq });
-  try {
+  await withSystem({ databaseUrl, redisUrl, bullmq }, async (system) => {
     const [intent] = await createLinkedIntents(system, 1, 'redis-down');
     await system.redis.cut();
     await settle(system, intent!.tradeNo, { outcome: 'paid' });
     const stored = await waitUntil(
-      async () => {
-        const [delivery] = await deliveries(system, intent!.tradeNo);
-        return delivery;
-      },
-      (delivery) => delivery?.state === 'delivered',
+      () => delivery(system, intent!.tradeNo),
+      (found) => found?.state === 'delivered',
       { timeoutMs: 15_000, what: 'the notification acknowledged while Redis was away' },
     );
     expect(stored!.attempts.at(-1)?.httpStatus).toBe(200);
@@ -259,9 +259,7 @@ test('with Redis away the receiver still stores and acknowledges, and the notifi
     ).toBe('AWAITING_PAYMENT');
     await system.redis.restore();
     await waitForState(system, intent!.id, 'PAID');
-  } finally {
-    await system.stop();
-  }
+  });
 });
 
 test('forged notifications change no state: each is refused or leaves an exception', async ({
@@ -269,8 +267,7 @@ test('forged notifications change no state: each is refused or leaves an excepti
   redisUrl,
   bullmq,
 }) => {
-  const system = await startSystem({ databaseUrl, redisUrl, bullmq });
-  try {
+  await withSystem({ databaseUrl, redisUrl, bullmq }, async (system) => {
     const [intent] = await createLinkedIntents(system, 1, 'forged');
     const post = async (fields: Record<string, unknown>) => {
       const response = await fetch(system.notifyUrl, {
@@ -336,7 +333,5 @@ test('forged notifications change no state: each is refused or leaves an excepti
           row.outcome === 'rejected_signature',
       ).toBe(true);
     }
-  } finally {
-    await system.stop();
-  }
+  });
 });

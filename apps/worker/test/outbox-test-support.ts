@@ -1,6 +1,8 @@
-// Helpers of the outbox integration tests (no test framework here, only pg and node:net).
-import type { Queue } from 'bullmq';
+// Helpers of the outbox integration tests.
+import { Queue } from 'bullmq';
 import type pg from 'pg';
+import { startTcpProxy, type BullmqKit, type TcpProxy } from '@vexora-checkout/testing';
+import { CHECKOUT_SUBMIT_QUEUE } from '../src/outbox/outbox-routes.js';
 import type { OutboxLogger } from '../src/outbox/run-outbox-relay.js';
 
 export interface InsertedEvent {
@@ -88,4 +90,37 @@ export function createRecordingLogger(): OutboxLogger & { entries: LogEntry[] } 
       entries.push({ level, obj, msg });
     };
   return { entries, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+export interface CuttableQueue {
+  /** The submit queue, connected to Redis through `proxy`. */
+  queue: Queue;
+  /** The same queue on a direct connection, to count jobs while the proxy is cut. */
+  observer: Queue;
+  proxy: TcpProxy;
+  close(): Promise<void>;
+}
+
+/** A submit queue whose Redis connection the test can cut and restore. */
+export async function startCuttableQueue(redisUrl: string, bullmq: BullmqKit): Promise<CuttableQueue> {
+  const redis = new URL(redisUrl);
+  const proxy = await startTcpProxy({ host: redis.hostname, port: Number(redis.port) });
+  // The harness's options: maxRetriesPerRequest null and an offline queue, so while Redis is
+  // away a command waits instead of failing, the hardest case for the relay.
+  const queue = new Queue(CHECKOUT_SUBMIT_QUEUE, {
+    connection: { host: '127.0.0.1', port: proxy.port, maxRetriesPerRequest: null },
+    prefix: bullmq.prefix,
+  });
+  queue.on('error', () => undefined); // connection errors while cut off are expected
+  const observer = bullmq.createQueue(CHECKOUT_SUBMIT_QUEUE);
+  return {
+    queue,
+    observer,
+    proxy,
+    close: async () => {
+      await queue.close();
+      await observer.close();
+      await proxy.cut();
+    },
+  };
 }

@@ -2,10 +2,11 @@
 // the test Redis), and the real sandbox gateway over HTTP. The ledger of the sandbox is the
 // truth the database is compared with.
 import { DEFAULT_SANDBOX_ACCOUNTS } from '@vexora-checkout/contracts';
+import { createDatabaseClients } from '@vexora-checkout/db';
 import { createGatewayClient, type GatewayClient } from '@vexora-checkout/gateway-client';
 import { createLogger } from '@vexora-checkout/runtime';
 import { describe, expect, test, waitUntil, type BullmqKit } from '@vexora-checkout/testing';
-import { startTestApi, validCheckout, type TestApi } from '../../api/test/start-test-api.js';
+import { startTestApi, type TestApi } from '../../api/test/start-test-api.js';
 import { startTestSandbox, type TestSandbox } from '../../sandbox/test/support/start-test-sandbox.js';
 import { startOutboxRelay, type OutboxRelay } from '../src/outbox/index.js';
 import {
@@ -14,6 +15,7 @@ import {
   createSubmitQueue,
   SUBMIT_QUEUE,
 } from '../src/submit/submit-queue.js';
+import { createIntents } from './worker-processes.js';
 
 interface Pipeline {
   api: TestApi;
@@ -30,6 +32,8 @@ async function startPipeline(
     options.scenario ? { SANDBOX_SCENARIO: JSON.stringify(options.scenario) } : {},
   );
   const api = await startTestApi(databaseUrl);
+  // The worker's own clients, as in main.ts: the submit path runs its SQL on the pool.
+  const database = createDatabaseClients({ databaseUrl, poolSize: 10, applicationName: 'pipeline-worker' });
   const gateways = new Map<string, GatewayClient>();
   const logger = createLogger({ service: 'worker', level: 'silent' });
   const queue = createSubmitQueue({ connection: bullmq.connection, prefix: bullmq.prefix, maxAttempts: 30 });
@@ -42,7 +46,7 @@ async function startPipeline(
   const worker = bullmq.createWorker(
     SUBMIT_QUEUE,
     createSubmitProcessor({
-      prisma: api.prisma,
+      ...database,
       gatewayFor: (account) => {
         let client = gateways.get(account.id);
         if (!client) {
@@ -71,28 +75,14 @@ async function startPipeline(
       await relay.stop();
       await worker.close();
       await queue.close();
+      await database.prisma.$disconnect();
+      // Prisma ends the pool only if it connected itself; the submit path used the pool alone.
+      if (!database.pool.ended) await database.pool.end();
       await Promise.all([...gateways.values()].map((client) => client.close()));
       await api.close();
       await sandbox.stop();
     },
   };
-}
-
-async function createIntents(api: TestApi, key: string, count: number, prefix: string): Promise<string[]> {
-  const ids: string[] = [];
-  for (let offset = 0; offset < count; offset += 500) {
-    const items = Array.from({ length: Math.min(500, count - offset) }, (_, index) => ({
-      idempotencyKey: `${prefix}-${offset + index}`,
-      checkout: validCheckout({
-        currency: (offset + index) % 2 === 0 ? 'USD' : 'KHR',
-        amount: (offset + index) % 2 === 0 ? '12.50' : '40000',
-      }),
-    }));
-    const response = await api.request('/v1/checkouts/batch', { key, body: { items } });
-    expect(response.body.summary.created).toBe(items.length);
-    ids.push(...response.body.results.map((result: { body: { id: string } }) => result.body.id));
-  }
-  return ids;
 }
 
 async function ledgerByTradeNo(sandbox: TestSandbox): Promise<Map<string, Record<string, unknown>>> {

@@ -1,8 +1,8 @@
 import {
   CURRENCIES,
   INTENT_STATES,
+  type CheckoutEventResource,
   type CheckoutIntentResource,
-  type IntentStateName,
 } from '@vexora-checkout/contracts';
 import { z } from 'zod';
 
@@ -75,19 +75,7 @@ export const eventPageSchema = z.looseObject({
 });
 
 /** One state change of one intent, from `GET /v1/events`. */
-export interface CheckoutEvent {
-  /** Increasing; pass the last one handled as `after` to resume after it. */
-  cursor: string;
-  intentId: string;
-  tradeNo: string;
-  merchantReference: string | null;
-  /** Null when the intent was created. */
-  fromState: IntentStateName | null;
-  toState: IntentStateName;
-  /** Why, as a dotted code (`intent.created`, …). */
-  reason: string;
-  occurredAt: string;
-}
+export type CheckoutEvent = CheckoutEventResource;
 
 // The schemas must produce the types the client promises.
 type Extends<A, B> = A extends B ? true : false;

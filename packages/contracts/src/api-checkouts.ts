@@ -99,3 +99,18 @@ export interface CheckoutIntentResource {
   updatedAt: string;
   stateChangedAt: string;
 }
+
+/** One state change of one intent, as `GET /v1/events` returns it. */
+export interface CheckoutEventResource {
+  /** Opaque, increasing: pass the last one handled as `after` to resume after it. */
+  cursor: string;
+  intentId: string;
+  tradeNo: string;
+  merchantReference: string | null;
+  /** Null when the intent was created. */
+  fromState: IntentStateName | null;
+  toState: IntentStateName;
+  /** Why, as a dotted code (`intent.created`, …). */
+  reason: string;
+  occurredAt: string;
+}

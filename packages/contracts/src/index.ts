@@ -49,6 +49,7 @@ export {
 export {
   INTENT_STATES,
   createCheckoutBodySchema,
+  type CheckoutEventResource,
   type CheckoutIntentResource,
   type CreateCheckoutBody,
   type IntentStateName,

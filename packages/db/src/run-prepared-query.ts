@@ -4,17 +4,20 @@ import type pg from 'pg';
 export type SqlQueryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
 
 // Every distinct statement text gets one name for the life of the process, so each connection
-// parses and plans it once (a named prepared statement) and later runs send only the values. The
-// prefix differs from the api's own cache, so both could share a connection without a clash.
+// parses and plans it once (a named prepared statement) and later runs send only the values.
 const statementNames = new Map<string, string>();
 
-function nameOf(text: string): string {
+/**
+ * The query config of `text` as a named prepared statement: the same text always gets the same
+ * name. For callers that need more of the result than its rows (rowCount, in a transaction).
+ */
+export function preparedStatement(text: string, values: readonly unknown[]): pg.QueryConfig {
   let name = statementNames.get(text);
   if (!name) {
     name = `vxq_${statementNames.size}`;
     statementNames.set(text, name);
   }
-  return name;
+  return { name, text, values: values as unknown[] };
 }
 
 /**
@@ -28,10 +31,6 @@ export async function runPreparedQuery<Row>(
   text: string,
   values: readonly unknown[],
 ): Promise<Row[]> {
-  const result = await db.query<Row & pg.QueryResultRow>({
-    name: nameOf(text),
-    text,
-    values: values as unknown[],
-  });
+  const result = await db.query<Row & pg.QueryResultRow>(preparedStatement(text, values));
   return result.rows;
 }

@@ -1,5 +1,6 @@
 export { createLogger, REDACTED_PATHS, type CreateLoggerOptions, type Logger } from './create-logger.js';
 export {
+  bullmqPrefixSchema,
   ConfigError,
   DEFAULT_DATABASE_URL,
   DEFAULT_REDIS_URL,
@@ -17,3 +18,4 @@ export { runService, type RunningService, type RunServiceOptions } from './run-s
 export { loadConfigOrExit } from './load-config-or-exit.js';
 export { createHealthListener } from './create-health-listener.js';
 export { escapeHtml } from './escape-html.js';
+export { assignRequestId } from './assign-request-id.js';

@@ -70,6 +70,12 @@ export const databaseUrlSchema = urlWithProtocols(
 
 export const redisUrlSchema = urlWithProtocols(['redis:', 'rediss:'], 'redis://127.0.0.1:63799');
 
+/** BULLMQ_PREFIX: the key prefix of every BullMQ queue; every service on one queue must agree on it. */
+export const bullmqPrefixSchema = z
+  .string()
+  .regex(/^[a-z0-9_-]{1,32}$/, 'must be 1-32 lowercase letters, digits, "-" or "_"')
+  .default('vexora');
+
 /** The address servers bind to; loopback by default so a developer machine exposes nothing. */
 export const hostSchema = z.string().trim().min(1).default('127.0.0.1');
 

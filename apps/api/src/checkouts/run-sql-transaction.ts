@@ -1,3 +1,4 @@
+import { preparedStatement } from '@vexora-checkout/db';
 import type pg from 'pg';
 
 /** Tagged-template SQL over one connection: `${value}` becomes a bound parameter, never text. */
@@ -6,19 +7,6 @@ export interface SqlTransaction {
   query<Row>(strings: TemplateStringsArray, ...values: unknown[]): Promise<Row[]>;
   /** For statements without parameters only (SET LOCAL …). */
   executeUnsafe(text: string): Promise<void>;
-}
-
-// Each distinct statement gets a name, so every connection parses and plans it once (named
-// prepared statements): the create path runs the same dozen statements hundreds of times a second.
-const statementNames = new Map<string, string>();
-
-function nameOf(text: string): string {
-  let name = statementNames.get(text);
-  if (!name) {
-    name = `vx_${statementNames.size}`;
-    statementNames.set(text, name);
-  }
-  return name;
 }
 
 export interface SqlTransactionOptions {
@@ -50,8 +38,10 @@ export async function runSqlTransaction<T>(
 ): Promise<T> {
   const client = await pool.connect();
   const run = (strings: TemplateStringsArray, values: unknown[]) => {
+    // A named prepared statement: the create path runs the same dozen statements hundreds of
+    // times a second, so every connection parses and plans each of them once.
     const text = strings.reduce((sql, part, index) => `${sql}$${index}${part}`);
-    return client.query({ name: nameOf(text), text, values });
+    return client.query(preparedStatement(text, values));
   };
   const tx: SqlTransaction = {
     execute: async (strings, ...values) => (await run(strings, values)).rowCount ?? 0,

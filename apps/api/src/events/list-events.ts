@@ -1,4 +1,4 @@
-import type { IntentStateName } from '@vexora-checkout/contracts';
+import type { CheckoutEventResource, IntentStateName } from '@vexora-checkout/contracts';
 import type { PrismaClient } from '@vexora-checkout/db';
 import { z } from 'zod';
 
@@ -25,17 +25,8 @@ export const listEventsQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1, 'must be 1-1000').max(1000, 'must be 1-1000').default(100),
 });
 
-export interface IntentEvent {
-  /** Opaque, increasing: pass the last one as `after` to continue. */
-  cursor: string;
-  intentId: string;
-  tradeNo: string;
-  merchantReference: string | null;
-  fromState: IntentStateName | null;
-  toState: IntentStateName;
-  reason: string;
-  occurredAt: string;
-}
+/** The events feed's item: the shape the client package parses too. */
+export type IntentEvent = CheckoutEventResource;
 
 /**
  * Every state change of the client's intents, from `after`, in (writing transaction, history id)

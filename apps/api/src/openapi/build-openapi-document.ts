@@ -182,6 +182,19 @@ export function buildOpenApiDocument(options: { version?: string } = {}): OpenAp
     headers: requestIdHeader,
     content: json('Readiness', example),
   });
+  // /readyz and /health give the same answer; only the example failure differs.
+  const readinessResponses = (failedChecks: Record<string, string>) => ({
+    '200': healthResponse('Ready.', {
+      service: 'api',
+      status: 'ok',
+      checks: { database: 'ok', redis: 'ok' },
+    }),
+    '503': healthResponse('Not ready: at least one dependency failed.', {
+      service: 'api',
+      status: 'unavailable',
+      checks: { database: 'ok', redis: 'ok', ...failedChecks },
+    }),
+  });
   const publicOperation = { security: [] };
 
   return {
@@ -378,18 +391,7 @@ export function buildOpenApiDocument(options: { version?: string } = {}): OpenAp
           description:
             'Checks PostgreSQL and Redis, each within 2 seconds: `200` when both answer, `503` with the reason otherwise. Never cached.',
           ...publicOperation,
-          responses: {
-            '200': healthResponse('Ready.', {
-              service: 'api',
-              status: 'ok',
-              checks: { database: 'ok', redis: 'ok' },
-            }),
-            '503': healthResponse('Not ready: at least one dependency failed.', {
-              service: 'api',
-              status: 'unavailable',
-              checks: { database: 'ok', redis: 'timed out after 2000 ms' },
-            }),
-          },
+          responses: readinessResponses({ redis: 'timed out after 2000 ms' }),
         },
       },
       '/health': {
@@ -399,18 +401,7 @@ export function buildOpenApiDocument(options: { version?: string } = {}): OpenAp
           summary: 'Readiness probe (the name every vexora-checkout process answers)',
           description: 'The same answer as `/readyz`; `npm start` waits on it.',
           ...publicOperation,
-          responses: {
-            '200': healthResponse('Ready.', {
-              service: 'api',
-              status: 'ok',
-              checks: { database: 'ok', redis: 'ok' },
-            }),
-            '503': healthResponse('Not ready: at least one dependency failed.', {
-              service: 'api',
-              status: 'unavailable',
-              checks: { database: 'connect ECONNREFUSED 127.0.0.1:54329', redis: 'ok' },
-            }),
-          },
+          responses: readinessResponses({ database: 'connect ECONNREFUSED 127.0.0.1:54329' }),
         },
       },
       '/metrics': {

@@ -1,16 +1,12 @@
-import { Queue } from 'bullmq';
 import pg from 'pg';
-import {
-  afterAll,
-  beforeEach,
-  describe,
-  expect,
-  startTcpProxy,
-  test,
-  waitUntil,
-} from '@vexora-checkout/testing';
+import { afterAll, beforeEach, describe, expect, test, waitUntil } from '@vexora-checkout/testing';
 import { findUnroutedEvents, measureOutboxLag } from './measure-outbox-lag.js';
-import { countJobs, countOutbox, insertOutboxEvents } from '../../test/outbox-test-support.js';
+import {
+  countJobs,
+  countOutbox,
+  insertOutboxEvents,
+  startCuttableQueue,
+} from '../../test/outbox-test-support.js';
 import { CHECKOUT_SUBMIT_QUEUE, submitJobId } from './outbox-routes.js';
 import { pruneOutbox } from './prune-outbox.js';
 import { publishOutboxBatch } from './publish-outbox-batch.js';
@@ -130,16 +126,8 @@ describe('publishOutboxBatch', () => {
     bullmq,
     redisUrl,
   }) => {
-    const redis = new URL(redisUrl);
-    const proxy = await startTcpProxy({ host: redis.hostname, port: Number(redis.port) });
-    // The harness's options: maxRetriesPerRequest null and an offline queue, so while Redis is
-    // away a command waits instead of failing, the hardest case for the relay.
-    const queue = new Queue(CHECKOUT_SUBMIT_QUEUE, {
-      connection: { host: '127.0.0.1', port: proxy.port, maxRetriesPerRequest: null },
-      prefix: bullmq.prefix,
-    });
-    queue.on('error', () => undefined); // connection errors while cut off are expected
-    const observer = bullmq.createQueue(CHECKOUT_SUBMIT_QUEUE);
+    const cuttable = await startCuttableQueue(redisUrl, bullmq);
+    const { queue, observer, proxy } = cuttable;
     try {
       await queue.waitUntilReady();
       const events = await insertOutboxEvents(pool, 20);
@@ -167,9 +155,7 @@ describe('publishOutboxBatch', () => {
       // The adds that waited in ioredis's offline queue ran on reconnect; the ids collapse them.
       expect(await countJobs(observer)).toBe(20);
     } finally {
-      await queue.close();
-      await observer.close();
-      await proxy.cut();
+      await cuttable.close();
     }
   });
 });

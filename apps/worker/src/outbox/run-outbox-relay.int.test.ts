@@ -1,19 +1,11 @@
-import { Queue } from 'bullmq';
 import pg from 'pg';
-import {
-  afterAll,
-  beforeEach,
-  describe,
-  expect,
-  startTcpProxy,
-  test,
-  waitUntil,
-} from '@vexora-checkout/testing';
+import { afterAll, beforeEach, describe, expect, test, waitUntil } from '@vexora-checkout/testing';
 import {
   countJobs,
   countOutbox,
   createRecordingLogger,
   insertOutboxEvents,
+  startCuttableQueue,
 } from '../../test/outbox-test-support.js';
 import { CHECKOUT_SUBMIT_QUEUE, submitJobId } from './outbox-routes.js';
 import { startOutboxRelay, type OutboxRelay, type StartOutboxRelayOptions } from './run-outbox-relay.js';
@@ -149,14 +141,8 @@ describe('startOutboxRelay', () => {
     bullmq,
     redisUrl,
   }) => {
-    const redis = new URL(redisUrl);
-    const proxy = await startTcpProxy({ host: redis.hostname, port: Number(redis.port) });
-    const queue = new Queue(CHECKOUT_SUBMIT_QUEUE, {
-      connection: { host: '127.0.0.1', port: proxy.port, maxRetriesPerRequest: null },
-      prefix: bullmq.prefix,
-    });
-    queue.on('error', () => undefined); // connection errors while cut off are expected
-    const observer = bullmq.createQueue(CHECKOUT_SUBMIT_QUEUE);
+    const cuttable = await startCuttableQueue(redisUrl, bullmq);
+    const { queue, observer, proxy } = cuttable;
     const logger = createRecordingLogger();
     let relay: OutboxRelay | undefined;
     try {
@@ -197,9 +183,7 @@ describe('startOutboxRelay', () => {
       );
     } finally {
       await relay?.stop();
-      await queue.close();
-      await observer.close();
-      await proxy.cut();
+      await cuttable.close();
     }
   });
 

@@ -23,60 +23,41 @@ export async function matchTradeNo(
   claim: { tradeNo: string | null; platformTradeNo: string | null },
 ): Promise<TradeNoMatch | null> {
   if (claim.tradeNo) {
-    const live = await db.checkoutIntent.findUnique({
-      where: { tradeNo: claim.tradeNo },
-      select: { id: true, tradeNo: true, submissionGeneration: true },
-    });
-    if (live) {
-      return {
-        intentId: live.id,
-        tradeNo: live.tradeNo,
-        generation: live.submissionGeneration,
-        superseded: false,
-        liveTradeNo: live.tradeNo,
-      };
-    }
-    const old = await db.supersededTradeNo.findUnique({
-      where: { tradeNo: claim.tradeNo },
-      select: { intentId: true, tradeNo: true, generation: true, intent: { select: { tradeNo: true } } },
-    });
-    if (old) {
-      return {
-        intentId: old.intentId,
-        tradeNo: old.tradeNo,
-        generation: old.generation,
-        superseded: true,
-        liveTradeNo: old.intent.tradeNo,
-      };
-    }
+    const match = await matchBy(db, { tradeNo: claim.tradeNo });
+    if (match) return match;
   }
-  if (claim.platformTradeNo) {
-    const byPlatform = await db.checkoutIntent.findFirst({
-      where: { platformTradeNo: claim.platformTradeNo },
-      select: { id: true, tradeNo: true, submissionGeneration: true },
-    });
-    if (byPlatform) {
-      return {
-        intentId: byPlatform.id,
-        tradeNo: byPlatform.tradeNo,
-        generation: byPlatform.submissionGeneration,
-        superseded: false,
-        liveTradeNo: byPlatform.tradeNo,
-      };
-    }
-    const old = await db.supersededTradeNo.findFirst({
-      where: { platformTradeNo: claim.platformTradeNo },
-      select: { intentId: true, tradeNo: true, generation: true, intent: { select: { tradeNo: true } } },
-    });
-    if (old) {
-      return {
-        intentId: old.intentId,
-        tradeNo: old.tradeNo,
-        generation: old.generation,
-        superseded: true,
-        liveTradeNo: old.intent.tradeNo,
-      };
-    }
-  }
+  if (claim.platformTradeNo) return matchBy(db, { platformTradeNo: claim.platformTradeNo });
   return null;
+}
+
+/** The intent that uses (live) or used (superseded) the number in `where`, live first. */
+async function matchBy(
+  db: Prisma.TransactionClient,
+  where: { tradeNo: string } | { platformTradeNo: string },
+): Promise<TradeNoMatch | null> {
+  const live = await db.checkoutIntent.findFirst({
+    where,
+    select: { id: true, tradeNo: true, submissionGeneration: true },
+  });
+  if (live) {
+    return {
+      intentId: live.id,
+      tradeNo: live.tradeNo,
+      generation: live.submissionGeneration,
+      superseded: false,
+      liveTradeNo: live.tradeNo,
+    };
+  }
+  const old = await db.supersededTradeNo.findFirst({
+    where,
+    select: { intentId: true, tradeNo: true, generation: true, intent: { select: { tradeNo: true } } },
+  });
+  if (!old) return null;
+  return {
+    intentId: old.intentId,
+    tradeNo: old.tradeNo,
+    generation: old.generation,
+    superseded: true,
+    liveTradeNo: old.intent.tradeNo,
+  };
 }

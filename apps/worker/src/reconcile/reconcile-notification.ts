@@ -2,10 +2,10 @@ import { classifyGatewayStatus, type VexoraAccount } from '@vexora-checkout/cont
 import type { Prisma, PrismaClient } from '@vexora-checkout/db';
 import type { GatewayClient, QueryResult } from '@vexora-checkout/gateway-client';
 import { OUTBOX_CHANNEL } from '../outbox/outbox-routes.js';
-import { recordAttempt } from '../submit/record-attempt.js';
 import { applyGatewayStatus, type ApplyResult, type GatewayStatusReport } from './apply-gateway-status.js';
 import { decimalCents } from './decimal-cents.js';
 import { matchTradeNo, type TradeNoMatch } from './match-trade-no.js';
+import { queryAndRecord } from './query-and-record.js';
 import { recordException, type ExceptionKind, type ExceptionRecord } from './record-exception.js';
 
 /** A `gateway_notification` row (the db package does not export the model type by name). */
@@ -187,14 +187,7 @@ export async function reconcileNotification(
       evidence: claimEvidence,
     });
   } else {
-    const answer = await deps.gatewayFor(account).query(match.tradeNo);
-    await recordAttempt(deps.prisma, {
-      intentId: match.intentId,
-      generation: match.generation,
-      tradeNo: match.tradeNo,
-      kind: 'query',
-      result: answer,
-    });
+    const answer = await queryAndRecord(deps.prisma, deps.gatewayFor(account), match);
     const verdict = judgeClaim(claim.status, claim.amount, answer);
     if (verdict.kind === 'inconclusive') {
       await deps.prisma.gatewayNotification.update({

@@ -1,16 +1,14 @@
-import { DEFAULT_SANDBOX_ACCOUNTS, generateTradeNo } from '@vexora-checkout/contracts';
 import { createDatabaseClients, type PrismaClient } from '@vexora-checkout/db';
 import { afterAll, describe, expect, test } from '@vexora-checkout/testing';
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { claimSubmissions } from './claim-submission.js';
 import { finishSubmissions } from './finish-submission.js';
+import { insertSubmitIntent } from '../../test/submit-test-support.js';
 import { submitStoreFor, type SubmitSql } from './submit-store.js';
 
-const account = DEFAULT_SANDBOX_ACCOUNTS[0]!;
 let prisma: PrismaClient;
 let pool: pg.Pool;
-let seq = 5_000n;
 const runners: Record<'pool' | 'prisma', () => SubmitSql> = {
   pool: () => submitStoreFor({ prisma, pool }).sql,
   prisma: () => submitStoreFor({ prisma }).sql,
@@ -23,34 +21,19 @@ afterAll(async () => {
   await prisma.$disconnect();
 });
 
-async function intent(
+/** A 4000 KHR intent of client-s that carries an earlier error message. */
+const intent = (
   state: 'PENDING' | 'UNKNOWN' | 'SUBMITTING' | 'AWAITING_PAYMENT',
-  options: { stateChangedAt?: Date; generation?: number } = {},
-) {
-  seq += 1n;
-  const createdAt = new Date();
-  return prisma.checkoutIntent.create({
-    data: {
-      id: randomUUID(),
-      seq,
-      clientId: 'client-s',
-      accountId: account.id,
-      merchantNo: account.merchantNo,
-      state,
-      submissionGeneration: options.generation ?? 0,
-      stateChangedAt: options.stateChangedAt ?? createdAt,
-      tradeNo: generateTradeNo({ createdAt, seq, generation: 0 }),
-      amount: '4000',
-      currency: 'KHR',
-      payerFirstName: 'Sok',
-      payerLastName: 'Dara',
-      payerMobile: '12345678',
-      payerEmail: 'sok@example.com',
-      lastErrorMessage: 'an earlier message',
-      createdAt,
-    },
+  overrides: { stateChangedAt?: Date; submissionGeneration?: number } = {},
+) =>
+  insertSubmitIntent(prisma, {
+    state,
+    clientId: 'client-s',
+    amount: '4000',
+    currency: 'KHR',
+    lastErrorMessage: 'an earlier message',
+    ...overrides,
   });
-}
 
 const historyOf = (intentId: string) =>
   prisma.statusHistory.findMany({
@@ -67,7 +50,7 @@ describe.each(['pool', 'prisma'] as const)('the submit statements, on the %s run
     const unknown = await intent('UNKNOWN');
     const stale = await intent('SUBMITTING', { stateChangedAt: minutesAgo(5) });
     const live = await intent('SUBMITTING', { stateChangedAt: minutesAgo(0.5) });
-    const otherGeneration = await intent('PENDING', { generation: 1 });
+    const otherGeneration = await intent('PENDING', { submissionGeneration: 1 });
     const linked = await intent('AWAITING_PAYMENT');
     const ids = [pending, unknown, stale, live, otherGeneration, linked].map((row) => row.id);
     const results = await claimSubmissions(

@@ -2,7 +2,6 @@ import { DEFAULT_SANDBOX_ACCOUNTS, generateTradeNo } from '@vexora-checkout/cont
 import { createDatabaseClients, type PrismaClient } from '@vexora-checkout/db';
 import { createGatewayClient, type GatewayClient } from '@vexora-checkout/gateway-client';
 import { afterAll, describe, expect, test } from '@vexora-checkout/testing';
-import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import {
   busy,
@@ -12,15 +11,15 @@ import {
   startFakeVexora,
   type FakeVexora,
 } from '../../test/start-fake-vexora.js';
+import { insertSubmitIntent, SUBMIT_ACCOUNT } from '../../test/submit-test-support.js';
 import { submitCheckout, type SubmitDeps } from './submit-checkout.js';
 
-const account = DEFAULT_SANDBOX_ACCOUNTS[0]!;
+const account = SUBMIT_ACCOUNT;
 let prisma: PrismaClient;
 let pool: pg.Pool;
 let vexora: FakeVexora;
 let gateway: GatewayClient;
 let deps: SubmitDeps;
-let seq = 1_000n;
 
 test.beforeAll(async ({ databaseUrl }) => {
   ({ prisma, pool } = createDatabaseClients({ databaseUrl, poolSize: 4 }));
@@ -41,28 +40,8 @@ afterAll(async () => {
   await prisma.$disconnect();
 });
 
-async function pendingIntent(state: 'PENDING' | 'UNKNOWN' = 'PENDING') {
-  seq += 1n;
-  const createdAt = new Date();
-  return prisma.checkoutIntent.create({
-    data: {
-      id: randomUUID(),
-      seq,
-      clientId: 'client-w',
-      accountId: account.id,
-      merchantNo: account.merchantNo,
-      state,
-      tradeNo: generateTradeNo({ createdAt, seq, generation: 0 }),
-      amount: '12.50',
-      currency: 'USD',
-      payerFirstName: 'Sok',
-      payerLastName: 'Dara',
-      payerMobile: '12345678',
-      payerEmail: 'sok@example.com',
-      createdAt,
-    },
-  });
-}
+const pendingIntent = (state: 'PENDING' | 'UNKNOWN' = 'PENDING') =>
+  insertSubmitIntent(prisma, { state, clientId: 'client-w' });
 
 const history = (intentId: string) =>
   prisma.statusHistory

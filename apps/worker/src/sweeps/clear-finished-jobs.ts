@@ -12,11 +12,9 @@ const LIVE_STATES: ReadonlySet<LookedUpState> = new Set<LookedUpState>([
   'waiting-children',
 ]);
 
-export const isLive = (state: LookedUpState | undefined): boolean =>
-  state !== undefined && LIVE_STATES.has(state);
+const isLive = (state: LookedUpState | undefined): boolean => state !== undefined && LIVE_STATES.has(state);
 
-export const isFinished = (state: LookedUpState | undefined): boolean =>
-  state === 'completed' || state === 'failed';
+const isFinished = (state: LookedUpState | undefined): boolean => state === 'completed' || state === 'failed';
 
 /**
  * Looks up the jobs a sweep is about to add again and removes the finished ones first: BullMQ
@@ -60,4 +58,35 @@ export async function clearFinishedJobs(
     });
   }
   return { states, stillThere };
+}
+
+/** The tallies every requeueing sweep keeps about the jobs it looked up. */
+export interface JobStateCounts {
+  live: number;
+  blocked: number;
+  removedFinishedJobs: number;
+}
+
+/**
+ * Sorts what `clearFinishedJobs` found: rows whose job is live or still there (locked) are
+ * counted and left out; the others are returned, with their jobId, to be added again.
+ */
+export function rowsToAdd<Row>(
+  rows: readonly Row[],
+  jobIds: readonly string[],
+  found: { states: readonly LookedUpState[]; stillThere: ReadonlySet<string> },
+  counts: JobStateCounts,
+): { row: Row; jobId: string }[] {
+  const toAdd: { row: Row; jobId: string }[] = [];
+  rows.forEach((row, index) => {
+    const state = found.states[index];
+    const jobId = jobIds[index] ?? '';
+    if (isLive(state)) counts.live += 1;
+    else if (found.stillThere.has(jobId)) counts.blocked += 1;
+    else {
+      if (isFinished(state)) counts.removedFinishedJobs += 1;
+      toAdd.push({ row, jobId });
+    }
+  });
+  return toAdd;
 }

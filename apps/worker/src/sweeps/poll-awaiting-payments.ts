@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import { OUTBOX_CHANNEL } from '../outbox/outbox-routes.js';
 import { withTimeout } from '../outbox/publish-outbox-batch.js';
 import { applyGatewayStatus } from '../reconcile/apply-gateway-status.js';
-import { recordAttempt } from '../submit/record-attempt.js';
+import { queryAndRecord } from '../reconcile/query-and-record.js';
 import { transitionIntent } from '../submit/transition-intent.js';
 
 export interface PollAwaitingPaymentsDeps {
@@ -80,6 +80,24 @@ const NON_FINAL_STATUSES: string[] = Object.entries(GATEWAY_STATUSES)
   .filter(([, info]) => !info.final)
   .map(([code]) => code);
 
+/** All-zero counts: a sweep's starting point, and its report when the sweep could not run. */
+export function emptyPollCounts(): PollCounts {
+  return {
+    due: 0,
+    queried: 0,
+    processing: 0,
+    finalSeen: 0,
+    applied: 0,
+    superseded: 0,
+    exceptions: 0,
+    inconclusive: 0,
+    notFound: 0,
+    expired: 0,
+    skipped: 0,
+    accountMissing: 0,
+  };
+}
+
 /**
  * Asks Vexora about AWAITING_PAYMENT intents that heard nothing, on a back-off schedule, and
  * expires those whose payment window passed without a final status.
@@ -87,7 +105,7 @@ const NON_FINAL_STATUSES: string[] = Object.entries(GATEWAY_STATUSES)
  * Which step is due needs no column: an intent is due while the query attempts of its
  * generation recorded since it entered AWAITING_PAYMENT (the submit job's own queries come
  * before that) are fewer than the steps whose time has come. Each query is recorded with
- * `recordAttempt`, whatever its answer, so an intent is asked once per step, not at every sweep
+ * `queryAndRecord`, whatever its answer, so an intent is asked once per step, not at every sweep
  * (after a pause of the sweeps, missed steps are caught up one per sweep). The last step is the
  * window's end: from then on, an answer that Vexora
  * holds the order unpaid (`0015`) or does not hold it at all makes the intent EXPIRED (guarded:
@@ -111,20 +129,7 @@ export async function pollAwaitingPayments(
   deps: PollAwaitingPaymentsDeps,
   options: PollAwaitingPaymentsOptions,
 ): Promise<PollCounts> {
-  const counts: PollCounts = {
-    due: 0,
-    queried: 0,
-    processing: 0,
-    finalSeen: 0,
-    applied: 0,
-    superseded: 0,
-    exceptions: 0,
-    inconclusive: 0,
-    notFound: 0,
-    expired: 0,
-    skipped: 0,
-    accountMissing: 0,
-  };
+  const counts = emptyPollCounts();
   const now = deps.now ?? (() => new Date());
   const steps = scheduleWithWindow(options.scheduleMs, options.paymentWindowMs);
   const due = await findDue(deps.prisma, steps, options.paymentWindowMs, options.batchSize, now());
@@ -223,13 +228,10 @@ async function pollOne(
       counts.accountMissing += 1;
       return;
     }
-    const result = await deps.gatewayFor(account).query(row.trade_no);
-    await recordAttempt(deps.prisma, {
+    const result = await queryAndRecord(deps.prisma, deps.gatewayFor(account), {
       intentId: row.id,
       generation: row.generation,
       tradeNo: row.trade_no,
-      kind: 'query',
-      result,
     });
     counts.queried += 1;
     const at = now();

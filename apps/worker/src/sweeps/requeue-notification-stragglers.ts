@@ -7,7 +7,7 @@ import {
 import type { PrismaClient } from '@vexora-checkout/db';
 import type { Queue } from 'bullmq';
 import { withTimeout } from '../outbox/publish-outbox-batch.js';
-import { clearFinishedJobs, isFinished, isLive } from './clear-finished-jobs.js';
+import { clearFinishedJobs, rowsToAdd } from './clear-finished-jobs.js';
 
 export interface RequeueStragglersDeps {
   prisma: PrismaClient;
@@ -68,32 +68,22 @@ export async function requeueNotificationStragglers(
 
   const queue = deps.reconcileQueue;
   const jobIds = rows.map((row) => notificationReconcileJobId(row.id));
-  const { states, stillThere } = await clearFinishedJobs(queue, jobIds, {
+  const found = await clearFinishedJobs(queue, jobIds, {
     timeoutMs: options.redisTimeoutMs,
     what: 'reconcile jobs',
   });
 
-  const toAdd: { name: string; data: NotificationReconcileJobData; opts: Record<string, unknown> }[] = [];
-  rows.forEach((row, index) => {
-    const state = states[index];
-    const jobId = jobIds[index] ?? '';
-    if (isLive(state)) counts.live += 1;
-    else if (stillThere.has(jobId)) counts.blocked += 1;
-    else {
-      if (isFinished(state)) counts.removedFinishedJobs += 1;
-      toAdd.push({
-        name: NOTIFICATION_RECONCILE_JOB,
-        data: { notificationId: row.id },
-        opts: {
-          ...NOTIFICATION_RECONCILE_JOB_OPTIONS,
-          backoff: { ...NOTIFICATION_RECONCILE_JOB_OPTIONS.backoff },
-          removeOnComplete: { ...NOTIFICATION_RECONCILE_JOB_OPTIONS.removeOnComplete },
-          removeOnFail: { ...NOTIFICATION_RECONCILE_JOB_OPTIONS.removeOnFail },
-          jobId,
-        },
-      });
-    }
-  });
+  const toAdd = rowsToAdd(rows, jobIds, found, counts).map(({ row, jobId }) => ({
+    name: NOTIFICATION_RECONCILE_JOB,
+    data: { notificationId: row.id } satisfies NotificationReconcileJobData,
+    opts: {
+      ...NOTIFICATION_RECONCILE_JOB_OPTIONS,
+      backoff: { ...NOTIFICATION_RECONCILE_JOB_OPTIONS.backoff },
+      removeOnComplete: { ...NOTIFICATION_RECONCILE_JOB_OPTIONS.removeOnComplete },
+      removeOnFail: { ...NOTIFICATION_RECONCILE_JOB_OPTIONS.removeOnFail },
+      jobId,
+    },
+  }));
   if (toAdd.length > 0) {
     await withTimeout(queue.addBulk(toAdd), options.redisTimeoutMs, `adding ${toAdd.length} reconcile jobs`);
     counts.requeued = toAdd.length;

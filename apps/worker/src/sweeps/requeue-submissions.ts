@@ -1,7 +1,7 @@
 import type { PrismaClient } from '@vexora-checkout/db';
 import type { Queue } from 'bullmq';
 import { CHECKOUT_SUBMIT_EVENT, OUTBOX_CHANNEL, submitJobId } from '../outbox/outbox-routes.js';
-import { clearFinishedJobs, isFinished, isLive } from './clear-finished-jobs.js';
+import { clearFinishedJobs, rowsToAdd } from './clear-finished-jobs.js';
 
 export interface RequeueDeps {
   prisma: PrismaClient;
@@ -150,22 +150,11 @@ async function requeueBatch(
   if (rows.length === 0) return counts;
 
   const jobIds = rows.map((row) => submitJobId(row.id, row.generation));
-  const { states, stillThere } = await clearFinishedJobs(queue, jobIds, {
+  const found = await clearFinishedJobs(queue, jobIds, {
     timeoutMs: limits.redisTimeoutMs,
     what: 'submit jobs',
   });
-
-  const toRequeue: CandidateRow[] = [];
-  rows.forEach((row, index) => {
-    const state = states[index];
-    const jobId = jobIds[index] ?? '';
-    if (isLive(state)) counts.live += 1;
-    else if (stillThere.has(jobId)) counts.blocked += 1;
-    else {
-      if (isFinished(state)) counts.removedFinishedJobs += 1;
-      toRequeue.push(row);
-    }
-  });
+  const toRequeue = rowsToAdd(rows, jobIds, found, counts).map(({ row }) => row);
   if (toRequeue.length === 0) return counts;
 
   const payload = JSON.stringify({ requeuedBy: 'sweeper', reason: selection.reason });

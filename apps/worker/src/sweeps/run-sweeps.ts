@@ -4,7 +4,7 @@ import type { GatewayClient } from '@vexora-checkout/gateway-client';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { OutboxLogger } from '../outbox/run-outbox-relay.js';
-import { pollAwaitingPayments, type PollCounts } from './poll-awaiting-payments.js';
+import { emptyPollCounts, pollAwaitingPayments, type PollCounts } from './poll-awaiting-payments.js';
 import { pruneExpiredIdempotencyKeys } from './prune-expired-idempotency-keys.js';
 import { republishOrphanedIntents } from './republish-orphaned-intents.js';
 import { requeueNotificationStragglers, type StragglerCounts } from './requeue-notification-stragglers.js';
@@ -149,20 +149,7 @@ export async function runSweeps(deps: SweepDeps): Promise<SweepReport> {
           redisTimeoutMs: options.redisTimeoutMs,
         },
       ),
-    {
-      due: 0,
-      queried: 0,
-      processing: 0,
-      finalSeen: 0,
-      applied: 0,
-      superseded: 0,
-      exceptions: 0,
-      inconclusive: 0,
-      notFound: 0,
-      expired: 0,
-      skipped: 0,
-      accountMissing: 0,
-    },
+    emptyPollCounts(),
   );
   const noStragglers: StragglerCounts = {
     examined: 0,
