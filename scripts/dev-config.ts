@@ -34,12 +34,18 @@ export const appPorts = {
 /**
  * The sandbox of `npm start` and `npm run dev` (unless SANDBOX_SCENARIO says otherwise): a gateway
  * that answers in 5-40 ms and settles each order 2 s after its creation, most paid, a few paid in
- * part or failed, and now and then re-sends a notification or sends a stale one after it.
+ * part or failed, and now and then re-sends a notification, sends a stale one after it, or holds
+ * one back by 1-5 s.
  */
 export const sandboxScenario =
   process.env.SANDBOX_SCENARIO ??
   JSON.stringify({
     latencyMs: { minMs: 5, maxMs: 40 },
     autoSettle: { afterMs: 2_000, paid: 90, partial: 4, failed: 6 },
-    notifications: { duplicateRate: 0.02, outOfOrderRate: 0.02 },
+    notifications: {
+      duplicateRate: 0.02,
+      outOfOrderRate: 0.02,
+      delayRate: 0.02,
+      delayMs: { minMs: 1_000, maxMs: 5_000 },
+    },
   });

@@ -13,6 +13,7 @@ import { NotificationScheduler, type NotificationDelivery } from '../notificatio
 import { NOTIFY_RETRY_DELAYS_MS } from '../notifications/notify-retry-delays.js';
 import type { PostNotification } from '../notifications/post-notification.js';
 import { chooseFault, type Fault } from '../scenario/choose-fault.js';
+import { chooseNotificationDelay } from '../scenario/choose-notification-delay.js';
 import { chooseSettlement, type Settlement } from '../scenario/choose-settlement.js';
 import { createSeededRandom, type Random } from '../scenario/create-seeded-random.js';
 import { sampleLatency } from '../scenario/sample-latency.js';
@@ -385,7 +386,7 @@ export class SandboxGateway {
     };
     order.notifications.push(delivery);
     this.#deliveryOrder.set(delivery, order);
-    this.#notifier.send(delivery);
+    this.#notifier.send(delivery, chooseNotificationDelay(this.#scenario.notifications, this.#random));
   }
 
   #afterAcknowledged(delivery: NotificationDelivery): void {

@@ -31,7 +31,12 @@ test('GET /_sandbox/scenario shows the scenario from SANDBOX_SCENARIO, with defa
         timeoutThen: 'drop',
       },
       autoSettle: null,
-      notifications: { duplicateRate: 0, outOfOrderRate: 0 },
+      notifications: {
+        duplicateRate: 0,
+        outOfOrderRate: 0,
+        delayRate: 0,
+        delayMs: { minMs: 1_000, maxMs: 10_000 },
+      },
     },
   });
 });

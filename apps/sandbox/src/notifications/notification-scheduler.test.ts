@@ -76,6 +76,20 @@ describe('NotificationScheduler', () => {
     expect(calls.map((call) => call.at - start)).toEqual([0, 2, 7, 17, 47, 3_647, 14_447, 25_247, 36_047]);
   });
 
+  test('holds the first attempt back by the delay it is given (unscaled), retries after it', async () => {
+    const clock = createFakeClock();
+    const start = clock.now();
+    const { post, calls } = receiver([], clock.now);
+    const { instance } = scheduler(post, clock, 0.001);
+    const item = delivery();
+    instance.send(item, 4_000);
+    expect(item.nextAttemptAt).toBe(start + 4_000);
+    await clock.advance(3_999);
+    expect(calls).toHaveLength(0);
+    await clock.advance(60_000);
+    expect(calls.map((call) => call.at - start).slice(0, 3)).toEqual([4_000, 4_002, 4_007]);
+  });
+
   test('stops at the first HTTP 200 with the body exactly "OK"', async () => {
     const clock = createFakeClock();
     const { post, calls } = receiver(

@@ -72,9 +72,12 @@ export class NotificationScheduler {
     return this.#timers.size + this.#ready.length + this.#inFlight.size;
   }
 
-  /** Starts delivering (first attempt right away, on the next turn of the clock). */
-  send(delivery: NotificationDelivery): void {
-    this.#scheduleAttempt(delivery, 0);
+  /**
+   * Starts delivering: the first attempt after `delayMs` (0: on the next turn of the clock), the
+   * retries on the schedule after it. The delay is not scaled: the scenario chose it as it is.
+   */
+  send(delivery: NotificationDelivery, delayMs = 0): void {
+    this.#scheduleAttempt(delivery, delayMs);
   }
 
   /**

@@ -18,8 +18,28 @@ describe('parseScenario', () => {
           timeoutThen: 'drop',
         },
         autoSettle: null,
-        notifications: { duplicateRate: 0, outOfOrderRate: 0 },
+        notifications: {
+          duplicateRate: 0,
+          outOfOrderRate: 0,
+          delayRate: 0,
+          delayMs: { minMs: 1_000, maxMs: 10_000 },
+        },
       },
+    });
+  });
+
+  test('reads a notification delay as a range or a fixed number, and refuses a bad one', () => {
+    expect(parseScenario({ notifications: { delayRate: 0.1, delayMs: 3_000 } })).toMatchObject({
+      ok: true,
+      scenario: { notifications: { delayRate: 0.1, delayMs: { minMs: 3_000, maxMs: 3_000 } } },
+    });
+    const bad = parseScenario({ notifications: { delayRate: 2, delayMs: { minMs: 9, maxMs: 1 } } });
+    expect(bad).toEqual({
+      ok: false,
+      issues: expect.arrayContaining([
+        'notifications.delayRate: must be between 0 and 1',
+        'notifications.delayMs.maxMs: must not be less than minMs',
+      ]) as unknown,
     });
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { chooseFault } from './choose-fault.js';
+import { chooseNotificationDelay } from './choose-notification-delay.js';
 import { chooseSettlement } from './choose-settlement.js';
 import { createSeededRandom } from './create-seeded-random.js';
 import { parseScenario } from './parse-scenario.js';
@@ -86,5 +87,21 @@ describe('chooseSettlement', () => {
     expect(counts.paid).toBeGreaterThan(6_700);
     expect(counts.paid).toBeLessThan(7_300);
     expect(counts.silent).toBeGreaterThan(800);
+  });
+});
+
+describe('chooseNotificationDelay', () => {
+  const notifications = (input: ScenarioInput['notifications']) =>
+    scenario({ notifications: input }).notifications;
+
+  test('draws nothing and delays nothing when delayRate is 0', () => {
+    expect(chooseNotificationDelay(notifications({}), draws())).toBe(0);
+  });
+
+  test('delays a share delayRate of notifications by a delay in the range', () => {
+    const delayed = notifications({ delayRate: 0.25, delayMs: { minMs: 2_000, maxMs: 4_000 } });
+    expect(chooseNotificationDelay(delayed, draws(0.3))).toBe(0);
+    expect(chooseNotificationDelay(delayed, draws(0.1, 0))).toBe(2_000);
+    expect(chooseNotificationDelay(delayed, draws(0.1, 0.9999))).toBe(4_000);
   });
 });

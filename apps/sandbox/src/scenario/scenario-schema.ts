@@ -82,6 +82,10 @@ const notificationsSchema = z.strictObject({
   duplicateRate: rate.default(0),
   /** Chance that an acknowledged final notification is followed by a stale "0015" one. */
   outOfOrderRate: rate.default(0),
+  /** Chance that a notification's first attempt is held back by a delay drawn from `delayMs`. */
+  delayRate: rate.default(0),
+  /** The range of that delay (a number: a fixed delay). Retries keep their own schedule. */
+  delayMs: latencySchema.prefault({ minMs: 1_000, maxMs: 10_000 }),
 });
 
 /**
