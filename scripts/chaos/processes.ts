@@ -1,0 +1,107 @@
+// The apps of a chaos run as child processes that can be killed with SIGKILL and started again
+// with the same environment and port. They run from source (tsx, the workspace source condition),
+// as the tests run them: nothing needs building first.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const require = createRequire(import.meta.url);
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Pino's levels from error up. */
+const ERROR_LEVELS = new Set(['error', 'fatal', '50', '60']);
+const KEPT_LINES = 200;
+
+export interface ManagedProcessOptions {
+  name: string;
+  /** The entry point, relative to the repository root. */
+  entry: string;
+  env: Record<string, string>;
+  port: number;
+  healthPath: string;
+}
+
+export class ManagedProcess {
+  readonly name: string;
+  readonly port: number;
+  #options: ManagedProcessOptions;
+  #child: ChildProcess | undefined;
+  #exited: Promise<void> = Promise.resolve();
+  /** The last lines written (stdout and stderr), for a report when something fails. */
+  readonly recentLines: string[] = [];
+  errorLines = 0;
+  starts = 0;
+
+  constructor(options: ManagedProcessOptions) {
+    this.#options = options;
+    this.name = options.name;
+    this.port = options.port;
+  }
+
+  get running(): boolean {
+    return this.#child !== undefined && this.#child.exitCode === null && this.#child.signalCode === null;
+  }
+
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
+  /** Spawns the process and waits (up to 90 s) until its health path answers 2xx. */
+  async start(): Promise<void> {
+    const { entry, env, port, healthPath } = this.#options;
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@vexora-checkout/source', '--import', require.resolve('tsx'), entry],
+      { cwd: repoRoot, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    this.#child = child;
+    this.starts += 1;
+    this.#exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    for (const stream of [child.stdout, child.stderr]) {
+      let pending = '';
+      stream.on('data', (chunk: Buffer) => {
+        const lines = (pending + chunk.toString()).split('\n');
+        pending = lines.pop() ?? '';
+        for (const line of lines) {
+          if (line.trim() === '') continue;
+          this.recentLines.push(line);
+          if (this.recentLines.length > KEPT_LINES) this.recentLines.shift();
+          const level = /"level":"?(\w+)"?/.exec(line)?.[1];
+          if (level !== undefined && ERROR_LEVELS.has(level)) this.errorLines += 1;
+        }
+      });
+    }
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(`${this.name} exited before answering:\n${this.recentLines.slice(-20).join('\n')}`);
+      }
+      try {
+        const response = await fetch(`http://127.0.0.1:${port}${healthPath}`, {
+          signal: AbortSignal.timeout(1_000),
+        });
+        if (response.ok) return;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) throw new Error(`${this.name} did not answer ${healthPath} within 90 s`);
+      await sleep(100);
+    }
+  }
+
+  /** kill -9: no shutdown hook runs. Resolves once the process is gone. */
+  async kill(): Promise<void> {
+    if (!this.running) return;
+    this.#child?.kill('SIGKILL');
+    await this.#exited;
+  }
+
+  /** SIGTERM, then SIGKILL after 20 s. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.#child?.kill('SIGTERM');
+    const late = await Promise.race([this.#exited.then(() => false), sleep(20_000).then(() => true)]);
+    if (late) await this.kill();
+  }
+}
