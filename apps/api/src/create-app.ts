@@ -15,6 +15,7 @@ import { createCheckoutsRouter } from './checkouts/checkouts-router.js';
 import type { CreateIntentsDeps } from './checkouts/create-checkout-intents.js';
 import { createOutboxWakeUp, type OutboxWakeUp } from './checkouts/create-outbox-wake-up.js';
 import type { ApiMetrics } from './create-metrics.js';
+import { createDisabledDashboardRouter, type Dashboard } from './dashboard/create-dashboard.js';
 import { createEventsRouter } from './events/events-router.js';
 import { createOpenApiRouter } from './openapi/create-openapi-router.js';
 import { ApiProblem } from './problems/api-problem.js';
@@ -34,6 +35,8 @@ export interface ApiDependencies {
   bodyLimitBytes: number;
   /** Readiness checks beyond the database (Redis, in production). */
   readinessChecks?: Record<string, HealthCheck>;
+  /** The operator dashboard at /dashboard; absent: /dashboard answers 404 saying how to enable it. */
+  dashboard?: Dashboard;
 }
 
 /** The api's HTTP surface. Dependencies come in, so tests build it against their own database. */
@@ -81,6 +84,9 @@ export function createApp(deps: ApiDependencies): Express {
 
   // Public: the reference of this API (/openapi.json) and its rendered page (/docs).
   app.use(createOpenApiRouter());
+
+  // The operator dashboard: server-rendered pages behind an operator sign-in (src/dashboard).
+  app.use('/dashboard', deps.dashboard ? deps.dashboard.router : createDisabledDashboardRouter());
 
   const outboxWakeUp = deps.outboxWakeUp ?? createOutboxWakeUp(deps.pool);
   const v1 = express.Router();

@@ -10,6 +10,7 @@ import {
   redisUrlSchema,
 } from '@vexora-checkout/runtime';
 import { z } from 'zod';
+import { parseDashboardSettings, type DashboardSettings } from './dashboard/dashboard-settings.js';
 
 const apiEnvSchema = z.object({
   DATABASE_URL: databaseUrlSchema.default(DEFAULT_DATABASE_URL),
@@ -50,12 +51,24 @@ const apiEnvSchema = z.object({
 export type ApiConfig = z.output<typeof apiEnvSchema> & {
   accounts: VexoraAccount[];
   usingDefaultAccounts: boolean;
+  /** The operator dashboard (DASHBOARD_* and BULLMQ_PREFIX); no operators: it is off. */
+  dashboard: DashboardSettings;
 };
 
 /** The api's whole configuration, parsed once at start. */
 export function loadApiConfig(source: Record<string, string | undefined> = process.env): ApiConfig {
   const accounts = parseVexoraAccounts(source);
-  const config = parseEnv('api', apiEnvSchema, source, accounts.ok ? [] : accounts.issues);
+  const dashboard = parseDashboardSettings(source);
+  const config = parseEnv('api', apiEnvSchema, source, [
+    ...(accounts.ok ? [] : accounts.issues),
+    ...(dashboard.ok ? [] : dashboard.issues),
+  ]);
   if (!accounts.ok) throw new ConfigError('api', accounts.issues); // unreachable: parseEnv threw
-  return { ...config, accounts: accounts.accounts, usingDefaultAccounts: accounts.usingDefaults };
+  if (!dashboard.ok) throw new ConfigError('api', dashboard.issues); // unreachable too
+  return {
+    ...config,
+    accounts: accounts.accounts,
+    usingDefaultAccounts: accounts.usingDefaults,
+    dashboard: dashboard.settings,
+  };
 }

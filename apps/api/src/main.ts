@@ -5,6 +5,7 @@ import { createApiKeyAuthenticator } from './auth/authenticate-api-key.js';
 import { createOutboxWakeUp } from './checkouts/create-outbox-wake-up.js';
 import { createApp } from './create-app.js';
 import { createMetrics } from './create-metrics.js';
+import { createDashboard } from './dashboard/create-dashboard.js';
 import { loadApiConfig } from './env.js';
 
 const config = loadConfigOrExit(() => loadApiConfig());
@@ -29,6 +30,11 @@ await runService({
     });
     redis.on('error', () => undefined);
     const outboxWakeUp = createOutboxWakeUp(pool);
+    // Off without operators; its Bull Board opens its own Redis connection on first use only.
+    const dashboard =
+      config.dashboard.operators.length > 0
+        ? createDashboard({ prisma, logger, settings: config.dashboard, redisUrl: config.REDIS_URL })
+        : undefined;
     const app = createApp({
       prisma,
       pool,
@@ -44,6 +50,7 @@ await runService({
         inFlightWaitMs: config.IDEMPOTENCY_IN_FLIGHT_WAIT_MS,
       },
       bodyLimitBytes: config.API_BODY_LIMIT_BYTES,
+      ...(dashboard && { dashboard }),
       readinessChecks: {
         redis: async () => {
           if (redis.status === 'wait' || redis.status === 'end') await redis.connect();
@@ -57,6 +64,7 @@ await runService({
       stop: async () => {
         await http.close();
         await outboxWakeUp.flush(); // the last creates' wake-up, if it was still waiting
+        await dashboard?.close();
         redis.disconnect();
         await prisma.$disconnect();
       },
