@@ -32,6 +32,7 @@ import { CpuMeter, type CpuSnapshot } from './bench-cpu.js';
 import { canConnectPostgres, createBenchDatabase, prismaSql, showSetting } from './bench-database.js';
 import { runPacedLoad, type PacedLoad } from './bench-paced-load.js';
 import { post, type HttpAnswer } from './bench-post.js';
+import { writeBenchResult, type CpuFigures } from './bench-report.js';
 import { numberList, positive } from './bench-settings.js';
 import { int, loadAverage, say, summarise, table, type Latency } from './bench-support.js';
 import { devConfig, repoRoot } from './dev-config.js';
@@ -429,6 +430,10 @@ async function setUp() {
     API_HOST: '127.0.0.1',
     API_PORT: String(apiPort),
     LOG_LEVEL: settings.apiLogLevel,
+    // The per-key rate limit is a policy, not a capacity: high enough never to refuse the load,
+    // while every request still takes its token from Redis as in production.
+    API_RATE_LIMIT_PER_SECOND: process.env.API_RATE_LIMIT_PER_SECOND ?? '100000',
+    API_RATE_LIMIT_BURST: process.env.API_RATE_LIMIT_BURST ?? '100000',
   };
   if (settings.apiPoolSize) apiEnv.API_DATABASE_POOL_SIZE = settings.apiPoolSize;
   const api = await startAppProcess({
@@ -751,6 +756,81 @@ async function main(): Promise<void> {
     `\nload average after ${loadAverage()}; ` +
       `run took ${((performance.now() - started) / 1000).toFixed(0)} s`,
   );
+
+  // For npm run bench (docs/benchmarks.md): the same figures as data.
+  const closedCreates = closed.find((r) => r.label.startsWith('create'));
+  writeBenchResult({
+    benchmark: 'api',
+    settings:
+      `Paced creates at ${settings.rates.join(', ')}/s for ${settings.rateSeconds} s each; closed loop with ` +
+      `${settings.saturationConnections} connections for ${settings.saturationSeconds} s; ${settings.batches} ` +
+      `batches of ${settings.batchSize} at concurrency ${settings.batchConcurrency.join(', ')}; replays ` +
+      `${settings.replaySeconds} s each; API_DATABASE_POOL_SIZE=${settings.apiPoolSize ?? '20 (default)'}. ` +
+      'Latency per request (per batch for batches); CPU per unit is the api process per request or intent.',
+    rows: [
+      ...paced.map((r) => ({
+        scenario: `${r.label}, paced`,
+        throughput: r.perSecond,
+        unit: 'ok/s',
+        latency: r.service,
+        cpu: cpuFigures(r.cpu, r.perSecond, 'request'),
+        note: r.ok < r.due ? `${int(r.due - r.ok)} of ${int(r.due)} not ok` : undefined,
+      })),
+      ...closed.map((r) => ({
+        scenario: r.label,
+        throughput: r.perSecond,
+        unit: 'ok/s',
+        latency: r.latency,
+        cpu: cpuFigures(r.cpu, r.perSecond, 'request'),
+        note:
+          r.non2xx + r.errors + r.timeouts > 0
+            ? `${int(r.non2xx + r.errors + r.timeouts)} not ok`
+            : undefined,
+      })),
+      ...batches.map((r) => ({
+        scenario: `batch of ${settings.batchSize}, concurrency ${r.concurrency}`,
+        throughput: r.intentsPerSecond,
+        unit: 'intents/s',
+        latency: r.latency,
+        cpu: cpuFigures(r.cpu, r.intentsPerSecond, 'intent'),
+        note:
+          r.notCreated + r.failedBatches > 0
+            ? `${int(r.notCreated)} not created, ${int(r.failedBatches)} batches failed`
+            : undefined,
+      })),
+    ],
+    targets: rows.slice(0, 2).map(([target = '', measured = '', verdict = '']) => ({
+      target,
+      measured,
+      met: verdict === '' ? undefined : verdict === 'met',
+    })),
+    figures: {
+      singleCreatesPerSecond: closedCreates?.perSecond ?? Number.NaN,
+      singleTargetRate: TARGETS.singleRate,
+      singleP99AtTargetMs: atTarget?.service.p99 ?? Number.NaN,
+      batchIntentsPerSecond: bestBatch?.intentsPerSecond ?? Number.NaN,
+      poolSize: Number(settings.apiPoolSize ?? 20),
+    },
+    notes: [
+      ...(noisy ? ['Other processes used more than a quarter of a core during some scenarios.'] : []),
+      ...(api.problems.length > 0 ? [`The api logged ${api.problems.length} warning/error line(s).`] : []),
+    ],
+  });
+}
+
+/** A scenario's CPU shares for the report, with the api's CPU time per unit of work. */
+function cpuFigures(cpu: CpuShare | undefined, perSecond: number, per: string): CpuFigures | undefined {
+  if (!cpu) return undefined;
+  return {
+    shares: {
+      api: cpu.api,
+      postgres: cpu.postgres,
+      bench: cpu.bench,
+      'other processes': Math.max(0, cpu.machine - cpu.api - cpu.postgres - cpu.bench),
+    },
+    machine: cpu.machine,
+    perUnit: perSecond > 0 ? { consumer: 'api', ms: (cpu.api * 10) / perSecond, per } : undefined,
+  };
 }
 
 await runThenCleanUp(main);

@@ -6,8 +6,8 @@
 // (POST /v1/checkouts/batch) at a steady rate for a fixed duration, open-loop. When every intent
 // has settled it reads the database: end-to-end checkouts per second and time-to-link per intent
 // (checkout_intent.created_at → the AWAITING_PAYMENT status_history row), split into its stages.
-// As a reference it measures bare BullMQ on the same Redis (addBulk + a no-op Worker, concurrency
-// 50). It cleans up everything it started. See docs/benchmarks.md, "Pipeline".
+// As a reference it measures bare BullMQ on the same Redis (addBulk + a no-op Worker with the
+// workers' concurrency). It cleans up everything it started. See docs/benchmarks.md, "Pipeline".
 //
 //   npm run bench:pipeline -- --duration 15          # a quick run
 //   npm run bench:pipeline -- --rate 1000 --duration 60 --concurrency 200 --workers 1
@@ -22,23 +22,18 @@ import { createPrismaClient, type PrismaClient } from '@vexora-checkout/db';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createApiKey } from '../apps/api/src/auth/manage-api-keys.js';
-import {
-  findFreePort,
-  getDevServicesStatus,
-  resolveDevServicesLayout,
-  startDevServices,
-  stopDevServices,
-} from '../packages/dev-services/src/index.js';
+import { findFreePort } from '../packages/dev-services/src/index.js';
 import { withDatabase } from '@vexora-checkout/testing/services';
 import { startAppProcess, type AppProcess } from './bench-app-process.js';
 import { checkoutBatchBody } from './bench-batch-body.js';
 import { cleanUpOnSignals, cleanups, runThenCleanUp } from './bench-cleanups.js';
 import { CpuMeter, type CpuShares } from './bench-cpu.js';
-import { canConnectPostgres, createBenchDatabase, prismaSql, showSetting } from './bench-database.js';
+import { createBenchDatabase, prismaSql, showSetting } from './bench-database.js';
 import { post } from './bench-post.js';
-import { deleteRedisPrefix, redisServerPid } from './bench-redis.js';
+import { deleteRedisPrefix, ensureDevServices, redisServerPid } from './bench-redis.js';
+import { writeBenchResult } from './bench-report.js';
 import { int, loadAverage, percentile, say, table } from './bench-support.js';
-import { devConfig, repoRoot } from './dev-config.js';
+import { devConfig } from './dev-config.js';
 
 // ---------------------------------------------------------------------------------------------
 // Settings
@@ -71,7 +66,7 @@ if (args.help) {
   --workers N         worker processes (default 1)
   --warmup S          seconds of load at half the rate before measuring (default 5; 0: none)
   --drain-timeout S   how long to wait for the backlog after the load (default 600)
-  --noop-jobs N       jobs of the bare BullMQ reference (default 20000; 0: skip)
+  --noop-jobs N       jobs of the bare BullMQ reference, run with --concurrency (default 20000; 0: skip)
   --gateway-rps N     VEXORA_REQUESTS_PER_SECOND of the workers: the bench account's Vexora rate
                       budget (default 2000, above the target, so the pacing runs but never waits;
                       0: no pacing at all)
@@ -129,20 +124,6 @@ function startApp(
   healthPath: string,
 ): Promise<AppProcess> {
   return startAppProcess({ name, entry, env, port, healthPath, cpuProfileDir });
-}
-
-async function canConnectRedis(url: string): Promise<boolean> {
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 2_000 });
-  probe.on('error', () => undefined);
-  try {
-    await probe.connect();
-    await probe.ping();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -412,7 +393,7 @@ async function readFigures(
 // ---------------------------------------------------------------------------------------------
 // Bare BullMQ on the same Redis: what the queue alone can do on this machine.
 
-async function runNoopReference(redisUrl: string, jobs: number) {
+async function runNoopReference(redisUrl: string, jobs: number, concurrency: number) {
   const prefix = `${bullmqPrefix}-noop`;
   const connection = { url: redisUrl, maxRetriesPerRequest: null };
   const queue = new Queue('noop', { connection, prefix });
@@ -426,7 +407,7 @@ async function runNoopReference(redisUrl: string, jobs: number) {
       if (done === jobs) allDone();
       return Promise.resolve();
     },
-    { connection, prefix, concurrency: 50, autorun: false },
+    { connection, prefix, concurrency, autorun: false },
   );
   try {
     await queue.waitUntilReady();
@@ -474,25 +455,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const adminUrl = withDatabase(devConfig.databaseUrl, 'postgres');
   const redisUrl = devConfig.redisUrl;
-  if (!(await canConnectPostgres(adminUrl)) || !(await canConnectRedis(redisUrl))) {
-    const layout = resolveDevServicesLayout(repoRoot, devConfig.databaseUrl, devConfig.redisUrl);
-    const options = {
-      mode: devConfig.servicesMode,
-      postgresBinDir: devConfig.postgresBinDir,
-      path: devConfig.path,
-      log: (message: string) => say(message),
-    };
-    const before = await getDevServicesStatus(layout, options);
-    say('PostgreSQL or Redis is not running: starting the development services');
-    await startDevServices(layout, options);
-    if (!before.postgres && !before.redis) {
-      cleanups.push({ name: 'stop services', run: () => stopDevServices(layout, options) });
-    } else {
-      say('one of them was already running, so the services are left running at the end');
-    }
-    if (!(await canConnectPostgres(adminUrl))) throw new Error('PostgreSQL started but does not answer');
-    if (!(await canConnectRedis(redisUrl))) throw new Error('Redis started but does not answer');
-  }
+  await ensureDevServices();
 
   const admin = createPrismaClient({ databaseUrl: adminUrl, poolSize: 2, applicationName: 'vexora-bench' });
   cleanups.push({ name: 'close admin connection', run: () => admin.$disconnect() });
@@ -552,6 +515,9 @@ async function main(): Promise<void> {
       API_HOST: '127.0.0.1',
       API_PORT: String(apiPort),
       LOG_LEVEL: 'warn',
+      // The per-key rate limit is a policy, not a capacity: never in the way of the offered load.
+      API_RATE_LIMIT_PER_SECOND: '100000',
+      API_RATE_LIMIT_BURST: '100000',
       ...passThrough,
     },
     apiPort,
@@ -662,8 +628,8 @@ async function main(): Promise<void> {
 
   let noop: Awaited<ReturnType<typeof runNoopReference>> | undefined;
   if (settings.noopJobs > 0) {
-    say(`bare BullMQ reference: ${int(settings.noopJobs)} no-op jobs, concurrency 50`);
-    noop = await runNoopReference(redisUrl, settings.noopJobs);
+    say(`bare BullMQ reference: ${int(settings.noopJobs)} no-op jobs, concurrency ${settings.concurrency}`);
+    noop = await runNoopReference(redisUrl, settings.noopJobs, settings.concurrency);
   }
 
   // Report.
@@ -761,7 +727,7 @@ async function main(): Promise<void> {
   if (noop) {
     console.log('\nBare BullMQ on the same Redis (reference; after the pipeline run, nothing else running)');
     console.log(
-      `  ${int(noop.jobs)} jobs: addBulk ${int(noop.addPerSecond)} jobs/s; no-op Worker (concurrency 50) ` +
+      `  ${int(noop.jobs)} jobs: addBulk ${int(noop.addPerSecond)} jobs/s; no-op Worker (concurrency ${settings.concurrency}) ` +
         `${int(noop.processPerSecond)} jobs/s`,
     );
   }
@@ -800,6 +766,91 @@ async function main(): Promise<void> {
     for (const line of app.problems.slice(-3)) console.log(`  ${line.slice(0, 300)}`);
   }
   console.log(`\nrun took ${((performance.now() - started) / 1000).toFixed(0)} s`);
+
+  // For npm run bench (docs/benchmarks.md): the same figures as data.
+  const cpuPerIntent = (percent: number) =>
+    linkedDuringCpu > 0 ? ((percent / 100) * cpuSeconds * 1000) / linkedDuringCpu : Number.NaN;
+  const stageRow = (scenario: string, latency: Stage) => ({
+    scenario,
+    throughput: Number.NaN,
+    unit: '',
+    latency,
+  });
+  const othersMean =
+    othersPerSecond.length > 0
+      ? othersPerSecond.reduce((sum, value) => sum + value, 0) / othersPerSecond.length
+      : 0;
+  writeBenchResult({
+    benchmark: 'pipeline',
+    settings:
+      `${int(settings.rate)} intents/s offered for ${settings.durationS} s in batches of ${settings.batchSize} ` +
+      `(${settings.warmupS} s warm-up at half the rate), ${settings.workers} worker process(es) with ` +
+      `WORKER_CONCURRENCY=${settings.concurrency}, VEXORA_REQUESTS_PER_SECOND=${settings.gatewayRps}, sandbox ` +
+      `latency ${settings.latencyMs} ms; latency is time-to-link (intent created → AWAITING_PAYMENT), CPU ` +
+      'per unit is the whole machine per intent linked.',
+    rows: [
+      {
+        scenario: 'ingest (POST /v1/checkouts/batch; latency per batch)',
+        throughput: load.created / load.seconds,
+        unit: 'intents/s',
+        latency: { ...load.batchLatency, p90: Number.NaN },
+      },
+      {
+        scenario: 'end to end (first created → last linked)',
+        throughput: endToEnd,
+        unit: 'checkouts/s',
+        latency: figures.timeToLink,
+        cpu: cpu && {
+          shares: Object.fromEntries(Object.entries(cpu).filter(([name]) => name !== 'machine')),
+          machine: cpu.machine ?? Number.NaN,
+          perUnit: { consumer: 'machine', ms: cpuPerIntent(cpu.machine ?? Number.NaN), per: 'intent linked' },
+        },
+      },
+      stageRow('created → published (outbox relay)', figures.createdToPublished),
+      stageRow('published → SUBMITTING (queue wait)', figures.publishedToSubmitting),
+      stageRow('SUBMITTING → linked (gateway + database)', figures.submittingToLinked),
+      ...(noop
+        ? [
+            { scenario: 'bare BullMQ addBulk (reference)', throughput: noop.addPerSecond, unit: 'jobs/s' },
+            {
+              scenario: `bare BullMQ no-op Worker, concurrency ${settings.concurrency} (reference)`,
+              throughput: noop.processPerSecond,
+              unit: 'jobs/s',
+            },
+          ]
+        : []),
+    ],
+    targets: [
+      {
+        target: `≥ ${int(TARGET.checkoutsPerSecond)} checkouts/s sustained for 60 s`,
+        measured: `${int(endToEnd)}/s end to end for ${settings.durationS} s (offered ${int(settings.rate)}/s)`,
+        met: metRate && settings.durationS >= 60,
+      },
+      {
+        target: `p99 time-to-link ≤ ${int(TARGET.p99TimeToLinkMs)} ms`,
+        measured: `p50 ${ms(figures.timeToLink.p50)} / p99 ${ms(figures.timeToLink.p99)} ms`,
+        met: metP99,
+      },
+    ],
+    figures: {
+      checkoutsPerSecond: endToEnd,
+      timeToLinkP99Ms: figures.timeToLink.p99,
+      noopJobsPerSecond: noop?.processPerSecond ?? Number.NaN,
+      noopAddPerSecond: noop?.addPerSecond ?? Number.NaN,
+      concurrency: settings.concurrency,
+    },
+    notes: [
+      `Backlog when the load stopped ${int(backlogAtEnd)}, drained in ${drainSeconds.toFixed(1)} s` +
+        (left > 0 ? `; ${int(left)} still unsettled after ${settings.drainTimeoutS} s.` : '.') +
+        ` Links per second during the load: median ${int(figures.linksPerSecondMedian)}, ` +
+        `worst ${int(figures.linksPerSecondMin)}; ` +
+        `${(linkedDuringCpu > 0 ? commitsDuringCpu / linkedDuringCpu : Number.NaN).toFixed(2)} PostgreSQL ` +
+        `commits per intent; other processes took ${othersMean.toFixed(0)} % of a core on average.`,
+      ...[api, sandbox, ...workers]
+        .filter((app) => app.problems.length > 0)
+        .map((app) => `${app.name} logged ${app.problems.length} warning/error line(s).`),
+    ],
+  });
 }
 
 await runThenCleanUp(main, { stack: true });

@@ -1,6 +1,18 @@
-// Redis chores of the benchmark runs: removing a run's BullMQ keys, finding the server's process.
-import type { Redis } from 'ioredis';
+// Redis chores of the benchmark runs: removing a run's BullMQ keys, finding the server's process;
+// and starting the development services (PostgreSQL and Redis) when they are not running.
+import { withDatabase } from '@vexora-checkout/testing/services';
+import { Redis } from 'ioredis';
+import {
+  getDevServicesStatus,
+  resolveDevServicesLayout,
+  startDevServices,
+  stopDevServices,
+} from '../packages/dev-services/src/index.js';
+import { cleanups } from './bench-cleanups.js';
 import { processTicks } from './bench-cpu.js';
+import { canConnectPostgres } from './bench-database.js';
+import { say } from './bench-support.js';
+import { devConfig, repoRoot } from './dev-config.js';
 
 /** Deletes every key under a BullMQ prefix (SCAN + UNLINK; other prefixes are left alone). */
 export async function deleteRedisPrefix(redis: Redis, prefix: string): Promise<number> {
@@ -23,4 +35,45 @@ export async function redisServerPid(redis: Redis): Promise<number | undefined> 
   } catch {
     return undefined;
   }
+}
+
+/** Whether Redis at `url` answers PING within 2 s. */
+export async function canConnectRedis(url: string): Promise<boolean> {
+  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 2_000 });
+  probe.on('error', () => undefined);
+  try {
+    await probe.connect();
+    await probe.ping();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    probe.disconnect();
+  }
+}
+
+/**
+ * Starts the development services the way `npm start` does when PostgreSQL or Redis does not
+ * answer, and registers their stop as a cleanup when this run started both.
+ */
+export async function ensureDevServices(): Promise<void> {
+  const adminUrl = withDatabase(devConfig.databaseUrl, 'postgres');
+  if ((await canConnectPostgres(adminUrl)) && (await canConnectRedis(devConfig.redisUrl))) return;
+  const layout = resolveDevServicesLayout(repoRoot, devConfig.databaseUrl, devConfig.redisUrl);
+  const options = {
+    mode: devConfig.servicesMode,
+    postgresBinDir: devConfig.postgresBinDir,
+    path: devConfig.path,
+    log: (message: string) => say(message),
+  };
+  const before = await getDevServicesStatus(layout, options);
+  say('PostgreSQL or Redis is not running: starting the development services');
+  await startDevServices(layout, options);
+  if (!before.postgres && !before.redis) {
+    cleanups.push({ name: 'stop services', run: () => stopDevServices(layout, options) });
+  } else {
+    say('one of them was already running, so the services are left running at the end');
+  }
+  if (!(await canConnectPostgres(adminUrl))) throw new Error('PostgreSQL started but does not answer');
+  if (!(await canConnectRedis(devConfig.redisUrl))) throw new Error('Redis started but does not answer');
 }

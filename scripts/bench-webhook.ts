@@ -28,6 +28,7 @@ import { createBenchDatabase, pgSql, showSetting } from './bench-database.js';
 import { runPacedLoad } from './bench-paced-load.js';
 import { post } from './bench-post.js';
 import { deleteRedisPrefix, redisServerPid } from './bench-redis.js';
+import { writeBenchResult } from './bench-report.js';
 import { numberList, positive } from './bench-settings.js';
 import { int, loadAverage, say, table, type Latency } from './bench-support.js';
 import { devConfig } from './dev-config.js';
@@ -479,6 +480,68 @@ async function main(): Promise<void> {
   console.log(
     `\nload average after ${loadAverage()}; run took ${((performance.now() - started) / 1000).toFixed(0)} s`,
   );
+
+  // For npm run bench (docs/benchmarks.md): the same figures as data.
+  const closedLoop = results.find((r) => r.label.startsWith('closed loop'));
+  writeBenchResult({
+    benchmark: 'webhook',
+    settings:
+      `Paced at ${settings.rates.join(', ')}/s for ${settings.rateSeconds} s each (keep-alive), closed loop with ` +
+      `${settings.saturationConnections} connections for ${settings.saturationSeconds} s` +
+      (results.some((r) => r.label.includes('no keep-alive'))
+        ? `, ${TARGETS.rate}/s with a new connection per notification`
+        : '') +
+      `; WEBHOOK_DATABASE_POOL_SIZE=${settings.poolSize ?? '4 (default)'}, WEBHOOK_INSERT_CONCURRENCY=` +
+      `${settings.insertConcurrency ?? '2 (default)'}. "ok" is answered OK and stored; CPU per unit is the ` +
+      'receiver per notification.',
+    rows: results.map((r) => ({
+      scenario: r.label,
+      throughput: r.perSecond,
+      unit: 'ok/s',
+      latency: r.latency,
+      cpu: r.cpu && {
+        shares: {
+          webhook: r.cpu.webhook,
+          postgres: r.cpu.postgres,
+          redis: r.cpu.redis,
+          bench: r.cpu.bench,
+          'other processes': others(r.cpu),
+        },
+        machine: r.cpu.machine,
+        perUnit:
+          r.perSecond > 0
+            ? { consumer: 'webhook', ms: (r.cpu.webhook * 10) / r.perSecond, per: 'notification' }
+            : undefined,
+      },
+      note:
+        r.ok < r.due || r.stored < r.ok
+          ? `${int(r.ok)} of ${int(r.due)} OK, ${int(r.stored)} stored`
+          : undefined,
+    })),
+    targets: [
+      {
+        target: `${int(TARGETS.rate)} notifications/s stored and acknowledged, p99 ≤ ${TARGETS.p99Ms} ms`,
+        measured: atTarget
+          ? `${int(atTarget.perSecond)}/s, ${int(atTarget.ok)} of ${int(atTarget.due)} OK, ` +
+            `${int(atTarget.stored)} stored, p50 ${ms(atTarget.latency.p50)} / p99 ${ms(atTarget.latency.p99)} ms`
+          : 'not run',
+        met: atTarget ? verdict === 'met' : undefined,
+      },
+    ],
+    figures: {
+      notificationsPerSecond: closedLoop?.perSecond ?? Number.NaN,
+      atTargetPerSecond: atTarget?.perSecond ?? Number.NaN,
+      atTargetP99Ms: atTarget?.latency.p99 ?? Number.NaN,
+    },
+    notes: [
+      ...(results.some((r) => r.cpu && others(r.cpu) > 25)
+        ? ['Other processes used more than a quarter of a core during some scenarios.']
+        : []),
+      ...(webhook.problems.length > 0
+        ? [`The webhook logged ${webhook.problems.length} warning/error line(s).`]
+        : []),
+    ],
+  });
 }
 
 await runThenCleanUp(main);
