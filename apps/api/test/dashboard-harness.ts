@@ -145,8 +145,9 @@ export function createDashboardClient(baseUrl: string) {
  * `count` intents created over the last `minutes` minutes (the newest 15 s ago), half USD, half
  * KHR, with the status_history rows the api and the worker write: created, submitting, linked
  * 0.2-4.2 s after creation, then paid (most), partially paid (1 in 20), failed (1 in 20) or still
- * awaiting payment (1 in 20) a few seconds later. Plus `exceptions` open amount mismatches on
- * paid ones, whose evidence holds markup (the page must escape it).
+ * awaiting payment (1 in 20) a few seconds later; a checkout call per intent and a notification
+ * per settled one. Plus `exceptions` open amount mismatches on paid ones, whose evidence holds
+ * markup (the page must escape it).
  */
 export async function seedActivity(
   prisma: PrismaClient,
@@ -207,6 +208,25 @@ export async function seedActivity(
     )
     INSERT INTO status_history (intent_id, client_id, from_state, to_state, actor, reason, created_at)
     SELECT id, client_id, from_state, to_state, actor, reason, at FROM changes`;
+  // One accepted checkout call per intent, and one valid notification per settled intent.
+  await prisma.$executeRaw`
+    INSERT INTO submission_attempt (intent_id, generation, trade_no, kind, outcome, http_status,
+      business_code, gateway_status, message, latency_ms, request_body, response_body, created_at)
+    SELECT ci.id, 0, ci.trade_no, 'checkout', 'accepted', 200, '0000', '0015', 'success',
+           20 + (ci.seq % 180)::int, '{"redacted":true}', '{"code":"0000"}',
+           ci.created_at + interval '100 milliseconds'
+    FROM checkout_intent ci WHERE ci.trade_no LIKE ${`S${run}%`}`;
+  await prisma.$executeRaw`
+    INSERT INTO gateway_notification (received_at, raw_body, content_type, source_ip, trade_no,
+      platform_trade_no, status, amount, signature, account_id, dedupe_key, intent_id,
+      processed_at, outcome, attempts)
+    SELECT ci.state_changed_at - interval '200 milliseconds', '{"redacted":true}', 'application/json',
+           '127.0.0.1', ci.trade_no, ci.platform_trade_no, ci.gateway_status,
+           coalesce(ci.paid_amount, ci.amount), 'valid', ci.account_id,
+           encode(sha256(convert_to(ci.trade_no || ci.gateway_status, 'UTF8')), 'hex'), ci.id,
+           ci.state_changed_at, 'applied', 1
+    FROM checkout_intent ci
+    WHERE ci.trade_no LIKE ${`S${run}%`} AND ci.state IN ('PAID', 'PARTIALLY_PAID', 'FAILED')`;
   if (options.exceptions) {
     await prisma.$executeRaw`
       INSERT INTO reconciliation_exception (kind, intent_id, trade_no, account_id, expected_amount,

@@ -14,7 +14,7 @@ import type { DashboardOperator, DashboardSettings } from './dashboard-settings.
 import { readIntentTimeline, searchIntents } from './intent-timeline.js';
 import { createLoginThrottle, type LoginThrottle } from './login-throttle.js';
 import { mountBullBoard } from './mount-bull-board.js';
-import { PAGE_SCRIPT, PAGE_STYLE } from './page-assets.js';
+import { FAVICON, PAGE_SCRIPT, PAGE_STYLE } from './page-assets.js';
 import {
   hashOperatorPassword,
   parseOperatorPasswordHash,
@@ -124,6 +124,10 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   router.get('/static/dashboard.js', (_request, response) => {
     response.set('cache-control', 'no-cache').set('x-content-type-options', 'nosniff');
     response.type('application/javascript').send(PAGE_SCRIPT);
+  });
+  router.get('/static/favicon.svg', (_request, response) => {
+    response.set('cache-control', 'public, max-age=3600').set('x-content-type-options', 'nosniff');
+    response.type('image/svg+xml').send(FAVICON);
   });
   router.get('/static/dashboard.css', (_request, response) => {
     response.set('cache-control', 'no-cache').set('x-content-type-options', 'nosniff');

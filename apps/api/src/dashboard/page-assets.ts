@@ -392,3 +392,7 @@ button {
   margin-top: 0.25rem;
 }
 `;
+
+/** A plain mark, so browsers find an icon instead of a 404. */
+export const FAVICON =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#102a43"/><path d="M4 4l4 8 4-8" stroke="#9fb3c8" stroke-width="2" fill="none"/></svg>';

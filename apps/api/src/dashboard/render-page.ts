@@ -90,6 +90,7 @@ export function renderPage(options: PageOptions): string {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="robots" content="noindex" />
         <title>${options.title} · vexora-checkout</title>
+        <link rel="icon" href="/dashboard/static/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/dashboard/static/dashboard.css" />
         ${
           options.charts
