@@ -47,10 +47,14 @@ export async function canConnectPostgres(url: string): Promise<boolean> {
 }
 
 /**
- * Creates `database` on the development server (dropped again at cleanup) and migrates it.
- * Returns its URL.
+ * Creates `database` on the development server, or the one `serverUrl` names (dropped again at
+ * cleanup), and migrates it. Returns its URL.
  */
-export async function createBenchDatabase(admin: SqlClient, database: string): Promise<string> {
+export async function createBenchDatabase(
+  admin: SqlClient,
+  database: string,
+  serverUrl: string = devConfig.databaseUrl,
+): Promise<string> {
   await admin.execute(`CREATE DATABASE "${database}"`);
   cleanups.push({
     name: `drop ${database}`,
@@ -59,7 +63,7 @@ export async function createBenchDatabase(admin: SqlClient, database: string): P
       say(`dropped ${database}`);
     },
   });
-  const databaseUrl = withDatabase(devConfig.databaseUrl, database);
+  const databaseUrl = withDatabase(serverUrl, database);
   say(`created ${database}; migrating`);
   await runMigrations(databaseUrl);
   return databaseUrl;

@@ -16,10 +16,11 @@
 //   npm run soak -- --minutes 3 --rate 300
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { Agent } from 'node:http';
 import os from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -28,10 +29,17 @@ import { createPrismaClient, type PrismaClient } from '@vexora-checkout/db';
 import { withDatabase } from '@vexora-checkout/testing/services';
 import { Redis } from 'ioredis';
 import { createApiKey } from '../apps/api/src/auth/manage-api-keys.js';
-import { findFreePort, findRedisServer, pingRedis } from '../packages/dev-services/src/index.js';
+import {
+  findFreePort,
+  findPostgresBinaries,
+  findRedisServer,
+  pingRedis,
+  startLocalPostgres,
+} from '../packages/dev-services/src/index.js';
 import { startAppProcess, stopAppProcess, type AppProcess } from './bench-app-process.js';
 import { checkoutBatchBody } from './bench-batch-body.js';
 import { cleanUp, cleanUpOnSignals, cleanups } from './bench-cleanups.js';
+import { CpuMeter, type CpuSnapshot } from './bench-cpu.js';
 import { createBenchDatabase, prismaSql } from './bench-database.js';
 import { post } from './bench-post.js';
 import { int, loadAverage, table } from './bench-support.js';
@@ -55,6 +63,8 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string', default: '200' },
     'reconcile-concurrency': { type: 'string', default: '20' },
     chart: { type: 'string', default: 'docs/soak.svg' },
+    postgres: { type: 'string', default: 'own' },
+    'cpu-prof-dir': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
   allowPositionals: false,
@@ -73,7 +83,10 @@ if (args.help) {
   --reconcile-concurrency N
                        RECONCILE_CONCURRENCY of the worker (default 20, the app's default)
   --chart PATH         where the SVG chart is written (default docs/soak.svg)
-DATABASE_URL names the PostgreSQL server (default: the development one, which must be running).`);
+  --postgres own|dev   own (default): a private PostgreSQL server in a temporary directory, with the
+                       development server's durable settings; dev: the server DATABASE_URL names
+                       (default: the development one, which must be running)
+  --cpu-prof-dir DIR   run the worker with --cpu-prof, writing its profile in DIR when it stops`);
   process.exit(0);
 }
 
@@ -96,7 +109,13 @@ const settings = {
   concurrency: Math.round(positiveNumber('concurrency', args.concurrency)),
   reconcileConcurrency: Math.round(positiveNumber('reconcile-concurrency', args['reconcile-concurrency'])),
   chart: args.chart ?? 'docs/soak.svg',
+  postgres: args.postgres,
+  cpuProfileDir: args['cpu-prof-dir'],
 };
+if (settings.postgres !== 'own' && settings.postgres !== 'dev') {
+  console.error(`--postgres must be own or dev, got ${settings.postgres}`);
+  process.exit(2);
+}
 
 const REQUEST_TIMEOUT_MS = 30_000;
 const MAX_BATCHES_IN_FLIGHT = 64;
@@ -123,8 +142,16 @@ function startApp(
   env: Record<string, string>,
   port: number,
   healthPath: string,
+  cpuProfileDir?: string,
 ): Promise<AppProcess> {
-  return startAppProcess({ name, entry, env: { LOG_LEVEL: 'warn', ...env }, port, healthPath });
+  return startAppProcess({
+    name,
+    entry,
+    env: { LOG_LEVEL: 'warn', ...env },
+    port,
+    healthPath,
+    cpuProfileDir,
+  });
 }
 
 /** A Redis of the soak's own, in memory only: its memory and key count are the soak's alone. */
@@ -147,6 +174,29 @@ async function startRedis(): Promise<{ app: AppProcess; url: string }> {
     await sleep(100);
   }
   return { app, url: `redis://127.0.0.1:${port}` };
+}
+
+/**
+ * A PostgreSQL server of the soak's own in a temporary directory, with the durable settings of
+ * the development server (fsync on): the soak needs no running services and disturbs none.
+ */
+async function startPostgres(): Promise<string> {
+  const binaries = findPostgresBinaries({ binDir: devConfig.postgresBinDir, path: devConfig.path });
+  const dir = mkdtempSync(join(os.tmpdir(), 'vexora-soak-'));
+  // As root, the postgres OS user must traverse it to reach its data directory.
+  chmodSync(dir, 0o755);
+  cleanups.push({
+    name: 'remove the PostgreSQL directory',
+    run: () => rm(dir, { recursive: true, force: true }),
+  });
+  const server = await startLocalPostgres({
+    dataDir: join(dir, 'postgres'),
+    port: await findFreePort(),
+    binaries,
+  });
+  cleanups.push({ name: 'stop postgres', run: () => server.stop() });
+  say(`started a private PostgreSQL at 127.0.0.1:${server.port}`);
+  return server.adminUrl;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -232,6 +282,10 @@ interface Sample {
   awaitingPayment: number;
   /** Stored notifications the reconcile job has not finished with. */
   notificationsUnprocessed: number;
+  /** Stored notifications the reconcile job has finished with (a running total). */
+  notificationsProcessed: number;
+  /** CPU time used so far by each process and by the soak database's backends. */
+  cpu: CpuSnapshot;
 }
 
 const MIB = 1_048_576;
@@ -251,9 +305,11 @@ async function takeSample(
   db: PrismaClient,
   redis: Redis,
   pids: Record<string, number | undefined>,
+  cpu: CpuMeter,
   startedAt: number,
 ): Promise<Sample> {
   const minute = (performance.now() - startedAt) / 60_000;
+  const cpuSnapshot = await cpu.snapshot();
   const rss = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, rssMiB(pid)]));
   const usedMemory = Number(/^used_memory:(\d+)/m.exec(await redis.info('memory'))?.[1]);
   const redisKeys = await redis.dbsize();
@@ -262,13 +318,14 @@ async function takeSample(
     [...TABLES],
   );
   const [counts] = await db.$queryRawUnsafe<
-    { outbox: number; not_linked: number; awaiting: number; notifications: number }[]
+    { outbox: number; not_linked: number; awaiting: number; notifications: number; processed: number }[]
   >(
     `SELECT (SELECT count(*) FROM outbox_event WHERE published_at IS NULL)::int AS outbox,
             (SELECT count(*) FROM checkout_intent
               WHERE state IN ('PENDING', 'SUBMITTING', 'UNKNOWN'))::int AS not_linked,
             (SELECT count(*) FROM checkout_intent WHERE state = 'AWAITING_PAYMENT')::int AS awaiting,
-            (SELECT count(*) FROM gateway_notification WHERE processed_at IS NULL)::int AS notifications`,
+            (SELECT count(*) FROM gateway_notification WHERE processed_at IS NULL)::int AS notifications,
+            (SELECT count(*) FROM gateway_notification WHERE processed_at IS NOT NULL)::int AS processed`,
   );
   return {
     minute,
@@ -280,6 +337,8 @@ async function takeSample(
     notLinked: counts?.not_linked ?? Number.NaN,
     awaitingPayment: counts?.awaiting ?? Number.NaN,
     notificationsUnprocessed: counts?.notifications ?? Number.NaN,
+    notificationsProcessed: counts?.processed ?? Number.NaN,
+    cpu: cpuSnapshot,
   };
 }
 
@@ -288,7 +347,8 @@ async function takeSample(
 
 /** Runs the soak; resolves to the exit code (1 when a judged series grows). */
 async function main(): Promise<number> {
-  const adminUrl = withDatabase(devConfig.databaseUrl, 'postgres');
+  const adminUrl =
+    settings.postgres === 'own' ? await startPostgres() : withDatabase(devConfig.databaseUrl, 'postgres');
   const admin = createPrismaClient({ databaseUrl: adminUrl, poolSize: 2, applicationName: 'vexora-soak' });
   cleanups.push({ name: 'close admin connection', run: () => admin.$disconnect() });
   try {
@@ -300,7 +360,8 @@ async function main(): Promise<number> {
       { cause: error },
     );
   }
-  const databaseUrl = await createBenchDatabase(prismaSql(admin), `vexora_soak_${runId}`);
+  const databaseName = `vexora_soak_${runId}`;
+  const databaseUrl = await createBenchDatabase(prismaSql(admin), databaseName, adminUrl);
   const db = createPrismaClient({ databaseUrl, poolSize: 2, applicationName: 'vexora-soak' });
   cleanups.push({ name: 'close soak connection', run: () => db.$disconnect() });
 
@@ -389,9 +450,16 @@ async function main(): Promise<number> {
     },
     workerPort,
     '/health',
+    settings.cpuProfileDir === undefined ? undefined : resolve(settings.cpuProfileDir),
   );
   const apps = [api, worker, webhook, sandbox, redisServer.app];
   const pids = Object.fromEntries(apps.map((app) => [app.name, app.child.pid]));
+  const cpu = new CpuMeter({
+    admin: prismaSql(admin),
+    database: databaseName,
+    backendTypes: ['walwriter'],
+    pids,
+  });
 
   say(
     `load: ${settings.rate} intents/s in batches of ${settings.batchSize} for ${settings.minutes} min; ` +
@@ -413,7 +481,7 @@ async function main(): Promise<number> {
   });
   const samples: Sample[] = [];
   for (;;) {
-    const sample = await takeSample(db, redis, pids, startedAt);
+    const sample = await takeSample(db, redis, pids, cpu, startedAt);
     samples.push(sample);
     say(
       `${sample.minute.toFixed(1)} min: ${int(tally.created)} created; RSS ` +
@@ -532,6 +600,29 @@ async function main(): Promise<number> {
       }),
     ),
   );
+
+  // Throughput and CPU through the judged half: what reconciliation sustained, and at what cost.
+  const first = judged[0];
+  const last = judged.at(-1);
+  const shares = first && last && first !== last ? cpu.between(first.cpu, last.cpu) : undefined;
+  if (first && last && shares) {
+    const seconds = (last.minute - first.minute) * 60;
+    const reconciled = last.notificationsProcessed - first.notificationsProcessed;
+    const perSecond = reconciled / seconds;
+    const cpuMsPerNotification = (share: number | undefined) =>
+      share === undefined || reconciled === 0
+        ? 'n/a'
+        : (((share / 100) * 1000 * seconds) / reconciled).toFixed(2);
+    console.log(
+      `\nJudged half: ${int(reconciled)} notifications reconciled in ${seconds.toFixed(0)} s ` +
+        `(${perSecond.toFixed(1)}/s). CPU, % of one core (ms per reconciled notification): ` +
+        [...shares.processes]
+          .map(([name, share]) => `${name} ${share.toFixed(0)} (${cpuMsPerNotification(share)})`)
+          .join(', ') +
+        `, postgres backends ${shares.postgres.toFixed(0)} (${cpuMsPerNotification(shares.postgres)}); ` +
+        `machine ${shares.machine.toFixed(0)}.`,
+    );
+  }
 
   const series = (labels: readonly string[], rename: (label: string) => string = (label) => label) =>
     rows

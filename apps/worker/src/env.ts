@@ -67,8 +67,12 @@ const workerEnvSchema = z
       .transform((value) => value.split(',').map(Number)),
     /** Without a final status this long after the link was issued, an intent becomes EXPIRED. */
     PAYMENT_WINDOW_MS: z.coerce.number().int().min(600_000).default(86_400_000),
-    /** Notifications reconciled at once by this process (each may wait on a Query API call). */
-    RECONCILE_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
+    /**
+     * Notifications reconciled at once by this process. A job mostly waits on its Query API call
+     * (its statements are shared with other jobs'), so this is about Vexora's latency: about
+     * 100 × 1 s / latency notifications per second.
+     */
+    RECONCILE_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(100),
     /** A stored notification still unprocessed this long after it arrived is enqueued again by the sweep. */
     RECONCILE_STRAGGLER_GRACE_MS: z.coerce.number().int().min(5_000).max(86_400_000).default(60_000),
     GATEWAY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),

@@ -48,7 +48,8 @@ await runService({
   // Active jobs get WORKER_SHUTDOWN_TIMEOUT_MS, closing the rest a few seconds; then exit anyway.
   shutdownTimeoutMs: config.WORKER_SHUTDOWN_TIMEOUT_MS + 10_000,
   start: async () => {
-    // Prisma for the sweeps; its pool for the submit path's plain SQL (one pool for both).
+    // Prisma for the sweeps; its pool for the plain SQL of the submit path and of reconciliation's
+    // fast path (one pool for all).
     const { prisma, pool } = createDatabaseClients({
       databaseUrl: config.DATABASE_URL,
       poolSize: config.WORKER_DATABASE_POOL_SIZE,
@@ -144,6 +145,7 @@ await runService({
       RECONCILE_QUEUE,
       createReconcileProcessor({
         prisma,
+        pool,
         gatewayFor,
         accounts: config.accounts,
         metrics: createReconcileMetrics(metrics.registry, {

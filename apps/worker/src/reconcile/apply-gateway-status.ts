@@ -110,7 +110,7 @@ export async function applyGatewayStatus(
   const expectedCents = decimalCents(intent.amount.toFixed(2)) ?? 0n;
   const expected = formatCents(expectedCents);
   const reportedCents = decimalCents(report.amount);
-  const reported = reportedCents === null ? report.amount : formatCents(reportedCents);
+  const reported = reportedAmountText(report.amount);
   const exceptions: ExceptionKind[] = [];
   const flag = async (kind: ExceptionKind, evidence: Prisma.InputJsonObject = {}) => {
     exceptions.push(kind);
@@ -218,13 +218,7 @@ export async function applyGatewayStatus(
       data,
       actor: report.actor,
       reason,
-      details: {
-        source: report.source,
-        tradeNo: report.tradeNo,
-        gatewayStatus: report.status,
-        ...(reported === null ? {} : { amount: reported }),
-        ...(report.notificationId ? { notificationId: report.notificationId.toString() } : {}),
-      },
+      details: transitionDetails(report),
     },
     now,
   );
@@ -232,6 +226,26 @@ export async function applyGatewayStatus(
   if (late) await flag('late_payment_after_expired');
   if (overridden) await flag('local_state_overridden', { overriddenState: 'SUBMIT_FAILED' });
   return result('applied', to);
+}
+
+/** A reported amount as the books write it: canonical two-decimal text when it parses, else as sent. */
+export function reportedAmountText(amount: string | null): string | null {
+  const cents = decimalCents(amount);
+  return cents === null ? amount : formatCents(cents);
+}
+
+/** The `status_history.details` of a change a gateway status made. */
+export function transitionDetails(
+  report: Pick<GatewayStatusReport, 'source' | 'tradeNo' | 'status' | 'amount' | 'notificationId'>,
+): Prisma.InputJsonObject {
+  const reported = reportedAmountText(report.amount);
+  return {
+    source: report.source,
+    tradeNo: report.tradeNo,
+    gatewayStatus: report.status,
+    ...(reported === null ? {} : { amount: reported }),
+    ...(report.notificationId ? { notificationId: report.notificationId.toString() } : {}),
+  };
 }
 
 function sameFinalStatus(

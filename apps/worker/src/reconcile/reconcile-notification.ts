@@ -1,18 +1,28 @@
 import { classifyGatewayStatus, type VexoraAccount } from '@vexora-checkout/contracts';
 import type { Prisma, PrismaClient } from '@vexora-checkout/db';
 import type { GatewayClient, QueryResult } from '@vexora-checkout/gateway-client';
+import type pg from 'pg';
 import { OUTBOX_CHANNEL } from '../outbox/outbox-routes.js';
-import { applyGatewayStatus, type ApplyResult, type GatewayStatusReport } from './apply-gateway-status.js';
-import { decimalCents } from './decimal-cents.js';
+import { attemptColumns, type AttemptColumns } from '../submit/record-attempt.js';
+import {
+  applyGatewayStatus,
+  transitionDetails,
+  type ApplyResult,
+  type GatewayStatusReport,
+} from './apply-gateway-status.js';
+import { decimalCents, formatCents } from './decimal-cents.js';
 import { matchTradeNo, type TradeNoMatch } from './match-trade-no.js';
 import { queryAndRecord } from './query-and-record.js';
 import { recordException, type ExceptionKind, type ExceptionRecord } from './record-exception.js';
+import { reconcileStoreFor, type FastApply, type LoadedNotification } from './reconcile-store.js';
 
 /** A `gateway_notification` row (the db package does not export the model type by name). */
 type GatewayNotification = Prisma.GatewayNotificationGetPayload<object>;
 
 export interface ReconcileDeps {
   prisma: PrismaClient;
+  /** The pool under Prisma: the fast path's statements run on it (without it, through Prisma). */
+  pool?: pg.Pool | undefined;
   accounts: readonly VexoraAccount[];
   gatewayFor(account: VexoraAccount): GatewayClient;
   now?: () => Date;
@@ -51,6 +61,13 @@ export class InconclusiveProofError extends Error {
   }
 }
 
+/** A Query API answer already asked (and recorded) about one order of one intent. */
+export interface AnsweredQuery {
+  intentId: string;
+  tradeNo: string;
+  answer: QueryResult;
+}
+
 /**
  * Reconciles one stored delivery with our books. Nothing in a notification is trusted as such:
  *
@@ -69,10 +86,185 @@ export class InconclusiveProofError extends Error {
  * The row's `processed_at`, `outcome`, `intent_id` and `attempts` are written in the same
  * transaction as the state change or the exception, after locking the row and checking it is
  * still unprocessed: a job retried after a crash, or run twice at once, applies nothing twice.
+ *
+ * Most deliveries are the first news of an AWAITING_PAYMENT intent's outcome: those take a fast
+ * path (`reconcileFast`) of two plain SQL statements shared with concurrent jobs; anything else,
+ * or anything the fast path's guard finds changed, takes the general path below, which records
+ * exceptions and reaches every branch of the state machine. Both paths reach the same result.
  */
 export async function reconcileNotification(
   deps: ReconcileDeps,
   notificationId: bigint,
+): Promise<ReconcileResult> {
+  const fast = await reconcileFast(deps, notificationId);
+  if ('result' in fast) return fast.result;
+  return reconcileInFull(deps, notificationId, fast.answered);
+}
+
+/**
+ * The fast path: one statement loads the row with the intent using its tradeNo; when that intent
+ * is AWAITING_PAYMENT, the claim is proven as on the general path (a trusted signature or the
+ * Query API, judged by `judgeClaim`) and, when the proven status is one the state machine applies
+ * without judgement (see `FastApply`), one statement writes the query's audit row, the change,
+ * its history row and the finished notification. Otherwise it hands over to the general path,
+ * with the Query API's answer (already recorded) so that Vexora is not asked twice. Exported for
+ * the tests, which check that both paths write the same rows.
+ */
+export async function reconcileFast(
+  deps: ReconcileDeps,
+  notificationId: bigint,
+): Promise<{ result: ReconcileResult } | { answered?: AnsweredQuery | undefined }> {
+  const store = reconcileStoreFor(deps);
+  const row = await store.load(notificationId.toString());
+  const candidate = fastCandidate(row);
+  if (!candidate) return {};
+  const account = deps.accounts.find((entry) => entry.id === candidate.intentAccountId);
+  if (!account) return {};
+  const target = {
+    intentId: candidate.intentId,
+    generation: candidate.generation,
+    tradeNo: candidate.tradeNo,
+  };
+  const trusted =
+    candidate.signature === 'valid' &&
+    candidate.accountId === account.id &&
+    account.trustSignedNotifications === true;
+  let proven: ProvenStatus;
+  let attempt: AttemptColumns | null = null;
+  let answered: AnsweredQuery | undefined;
+  if (trusted) {
+    proven = {
+      status: candidate.status,
+      amount: candidate.amount,
+      platformTradeNo: candidate.platformTradeNo,
+      message: null,
+    };
+  } else {
+    const answer = await deps.gatewayFor(account).query(candidate.tradeNo);
+    attempt = attemptColumns({ ...target, kind: 'query', result: answer });
+    answered = { intentId: target.intentId, tradeNo: target.tradeNo, answer };
+    const verdict = judgeClaim(candidate.status, candidate.amount, answer);
+    if (verdict.kind === 'inconclusive') {
+      await store.recordInconclusive(candidate.id, attempt);
+      throw inconclusive(notificationId, verdict.why);
+    }
+    if (verdict.kind === 'contradicted') {
+      await store.recordAttempt(attempt);
+      return { answered };
+    }
+    proven = {
+      status: verdict.found.status.code,
+      amount: verdict.found.amount,
+      platformTradeNo: verdict.found.platFormTradeNo,
+      message: verdict.found.message ?? null,
+    };
+  }
+  const now = (deps.now ?? (() => new Date()))();
+  const plan = planFastApply(candidate, proven, trusted ? 'notification' : 'query', now);
+  if (!plan) {
+    if (attempt) await store.recordAttempt(attempt);
+    return { answered };
+  }
+  // The statement writes the audit row whether or not its guard holds.
+  if (!(await store.apply({ ...plan, attempt }))) return { answered };
+  return {
+    result: {
+      notificationId: notificationId.toString(),
+      outcome: 'applied',
+      proof: trusted ? 'signature' : 'query',
+      intentId: candidate.intentId,
+      exceptions: [],
+      signature: candidate.signature,
+      processedNow: true,
+      lagMs: now.getTime() - new Date(candidate.receivedAt).getTime(),
+    },
+  };
+}
+
+interface ProvenStatus {
+  status: string;
+  amount: string | null;
+  platformTradeNo: string | null;
+  message: string | null;
+}
+
+type FastCandidate = LoadedNotification & {
+  status: string;
+  tradeNo: string;
+  intentId: string;
+  intentAccountId: string;
+  generation: number;
+};
+
+/** A row the fast path may take: unprocessed, not forged, a status, a live AWAITING_PAYMENT intent. */
+function fastCandidate(row: LoadedNotification | null): FastCandidate | null {
+  if (!row || row.processed || row.signature === 'invalid') return null;
+  const { status, tradeNo, intentId, intentAccountId, generation } = row;
+  if (status === null || tradeNo === null || intentId === null || intentAccountId === null) return null;
+  if (generation === null || row.intentState !== 'AWAITING_PAYMENT') return null;
+  return { ...row, status, tradeNo, intentId, intentAccountId, generation };
+}
+
+/**
+ * The change applyGatewayStatus would make to an AWAITING_PAYMENT intent whose live tradeNo the
+ * proven status is about, when it needs no judgement: null for a non-final status and for an
+ * amount that cannot be a payment (the general path records those). The guards that depend on
+ * the intent's row (its amount, its payment link) are the statement's.
+ */
+function planFastApply(
+  candidate: FastCandidate,
+  proven: ProvenStatus,
+  source: 'notification' | 'query',
+  now: Date,
+): Omit<FastApply, 'attempt'> | null {
+  const status = classifyGatewayStatus(proven.status);
+  if (!status.final) return null;
+  const cents = decimalCents(proven.amount);
+  let to: FastApply['to'];
+  switch (status.outcome) {
+    case 'paid':
+      if (cents === null) return null;
+      to = 'PAID';
+      break;
+    case 'partially_paid':
+      if (cents === null || cents <= 0n) return null;
+      to = 'PARTIALLY_PAID';
+      break;
+    case 'failed':
+    case 'processing': // (not final: returned above)
+      to = 'FAILED';
+  }
+  const notificationId = BigInt(candidate.id);
+  return {
+    notificationId: candidate.id,
+    intentId: candidate.intentId,
+    tradeNo: candidate.tradeNo,
+    to,
+    reported: cents === null ? null : formatCents(cents),
+    gatewayStatus: proven.status,
+    platformTradeNo: proven.platformTradeNo || null,
+    lastErrorCode: to === 'FAILED' ? proven.status.slice(0, 32) : null,
+    lastErrorMessage: to === 'FAILED' ? (proven.message ?? status.description) : null,
+    reason: `gateway.${to.toLowerCase()}`,
+    details: transitionDetails({
+      source,
+      tradeNo: candidate.tradeNo,
+      status: proven.status,
+      amount: proven.amount,
+      notificationId,
+    }),
+    now,
+  };
+}
+
+const inconclusive = (notificationId: bigint, why: string) =>
+  new InconclusiveProofError(`query for notification ${notificationId} proved nothing (${why}); retrying`);
+
+/** The general path: every branch, through Prisma and the state machine. */
+async function reconcileInFull(
+  deps: ReconcileDeps,
+  notificationId: bigint,
+  answered: AnsweredQuery | undefined,
 ): Promise<ReconcileResult> {
   const now = deps.now ?? (() => new Date());
   const notification = await deps.prisma.gatewayNotification.findUnique({ where: { id: notificationId } });
@@ -187,16 +379,18 @@ export async function reconcileNotification(
       evidence: claimEvidence,
     });
   } else {
-    const answer = await queryAndRecord(deps.prisma, deps.gatewayFor(account), match);
+    // The fast path's answer about this very order (already recorded), else a query of our own.
+    const answer =
+      answered?.intentId === match.intentId && answered.tradeNo === match.tradeNo
+        ? answered.answer
+        : await queryAndRecord(deps.prisma, deps.gatewayFor(account), match);
     const verdict = judgeClaim(claim.status, claim.amount, answer);
     if (verdict.kind === 'inconclusive') {
       await deps.prisma.gatewayNotification.update({
         where: { id: notification.id },
         data: { attempts: { increment: 1 } },
       });
-      throw new InconclusiveProofError(
-        `query for notification ${notificationId} proved nothing (${verdict.why}); retrying`,
-      );
+      throw inconclusive(notificationId, verdict.why);
     }
     const queryEvidence = describeAnswer(answer);
     if (verdict.kind === 'contradicted') {
