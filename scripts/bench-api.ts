@@ -15,27 +15,20 @@ import { performance } from 'node:perf_hooks';
 import { DEFAULT_SANDBOX_ACCOUNTS } from '@vexora-checkout/contracts';
 import { createPrismaClient } from '@vexora-checkout/db';
 import { createApiKey } from '../apps/api/src/auth/manage-api-keys.js';
-import {
-  findFreePort,
-  findPostgresBinaries,
-  getDevServicesStatus,
-  resolveDevServicesLayout,
-  startDevServices,
-  stopDevServices,
-  stopLocalPostgres,
-} from '../packages/dev-services/src/index.js';
+import { findFreePort } from '../packages/dev-services/src/index.js';
 import { withDatabase } from '@vexora-checkout/testing/services';
 import { startAppProcess } from './bench-app-process.js';
 import { runAutocannon, type AutocannonRequest } from './bench-autocannon.js';
 import { cleanUpOnSignals, cleanups, runThenCleanUp } from './bench-cleanups.js';
 import { CpuMeter, type CpuSnapshot } from './bench-cpu.js';
-import { canConnectPostgres, createBenchDatabase, prismaSql, showSetting } from './bench-database.js';
+import { createBenchDatabase, prismaSql, showSetting } from './bench-database.js';
 import { runPacedLoad, type PacedLoad } from './bench-paced-load.js';
 import { post, type HttpAnswer } from './bench-post.js';
+import { ensureDevServices } from './bench-redis.js';
 import { writeBenchResult, type CpuFigures } from './bench-report.js';
 import { numberList, positive } from './bench-settings.js';
 import { int, loadAverage, say, summarise, table, type Latency } from './bench-support.js';
-import { devConfig, repoRoot } from './dev-config.js';
+import { devConfig } from './dev-config.js';
 
 // ---------------------------------------------------------------------------------------------
 // Settings (all optional). API_DATABASE_POOL_SIZE is passed on to the api.
@@ -362,31 +355,7 @@ interface MachineFacts {
 
 async function setUp() {
   const adminUrl = withDatabase(devConfig.databaseUrl, 'postgres');
-  if (!(await canConnectPostgres(adminUrl))) {
-    const layout = resolveDevServicesLayout(repoRoot, devConfig.databaseUrl, devConfig.redisUrl);
-    if (!layout.postgres.managed) throw new Error(`cannot connect to PostgreSQL at ${layout.postgres.host}`);
-    const options = {
-      mode: devConfig.servicesMode,
-      postgresBinDir: devConfig.postgresBinDir,
-      path: devConfig.path,
-      log: (message: string) => say(message),
-    };
-    const before = await getDevServicesStatus(layout, options);
-    say('PostgreSQL is not running: starting the development services');
-    const state = await startDevServices(layout, options);
-    // Stop at the end only what this run started.
-    if (!before.postgres && !before.redis) {
-      cleanups.push({ name: 'stop services', run: () => stopDevServices(layout, options) });
-    } else if (!before.postgres && state.mode === 'local' && state.postgresDataDir) {
-      const dataDir = state.postgresDataDir;
-      const binaries = findPostgresBinaries({ binDir: options.postgresBinDir, path: options.path });
-      cleanups.push({ name: 'stop PostgreSQL', run: () => stopLocalPostgres(dataDir, binaries) });
-    } else if (!before.postgres) {
-      say('Redis was already running: PostgreSQL is left running at the end');
-    }
-    if (!(await canConnectPostgres(adminUrl)))
-      throw new Error('PostgreSQL started but does not accept connections');
-  }
+  await ensureDevServices();
 
   const admin = createPrismaClient({ databaseUrl: adminUrl, poolSize: 2, applicationName: 'vexora-bench' });
   cleanups.push({ name: 'close admin connection', run: () => admin.$disconnect() });
@@ -788,7 +757,7 @@ async function main(): Promise<void> {
             : undefined,
       })),
       ...batches.map((r) => ({
-        scenario: `batch of ${settings.batchSize}, concurrency ${r.concurrency}`,
+        scenario: `batch of ${int(settings.batchSize)}, concurrency ${r.concurrency}`,
         throughput: r.intentsPerSecond,
         unit: 'intents/s',
         latency: r.latency,

@@ -3,10 +3,12 @@
 import { withDatabase } from '@vexora-checkout/testing/services';
 import { Redis } from 'ioredis';
 import {
+  findPostgresBinaries,
   getDevServicesStatus,
   resolveDevServicesLayout,
   startDevServices,
   stopDevServices,
+  stopLocalPostgres,
 } from '../packages/dev-services/src/index.js';
 import { cleanups } from './bench-cleanups.js';
 import { processTicks } from './bench-cpu.js';
@@ -54,7 +56,8 @@ export async function canConnectRedis(url: string): Promise<boolean> {
 
 /**
  * Starts the development services the way `npm start` does when PostgreSQL or Redis does not
- * answer, and registers their stop as a cleanup when this run started both.
+ * answer, and registers the stop of what this run started as a cleanup (a local PostgreSQL
+ * started alone is stopped alone; a Redis started alone is left running, with a notice).
  */
 export async function ensureDevServices(): Promise<void> {
   const adminUrl = withDatabase(devConfig.databaseUrl, 'postgres');
@@ -68,9 +71,13 @@ export async function ensureDevServices(): Promise<void> {
   };
   const before = await getDevServicesStatus(layout, options);
   say('PostgreSQL or Redis is not running: starting the development services');
-  await startDevServices(layout, options);
+  const state = await startDevServices(layout, options);
   if (!before.postgres && !before.redis) {
     cleanups.push({ name: 'stop services', run: () => stopDevServices(layout, options) });
+  } else if (!before.postgres && state.mode === 'local' && state.postgresDataDir) {
+    const dataDir = state.postgresDataDir;
+    const binaries = findPostgresBinaries({ binDir: options.postgresBinDir, path: options.path });
+    cleanups.push({ name: 'stop PostgreSQL', run: () => stopLocalPostgres(dataDir, binaries) });
   } else {
     say('one of them was already running, so the services are left running at the end');
   }

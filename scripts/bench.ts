@@ -245,7 +245,7 @@ async function main(): Promise<void> {
       runId,
     );
   }
-  if (stopping) return;
+  if (stopping) throw new Error('stopped by a signal: docs not written');
 
   const redis = new Redis(devConfig.redisUrl, { maxRetriesPerRequest: 1 });
   const redisVersion = /redis_version:([^\r\n]+)/.exec(await redis.info('server'))?.[1] ?? '?';
