@@ -5,7 +5,10 @@
 //   npm start -- --demo N     N checkouts in the demo batch (default 2,000)
 //   npm start -- --no-demo    no demo batch
 //   npm run dev               (--dev) the apps from source under `tsx watch`, no build, no demo
+// Both configure a demo operator for the dashboard (/dashboard on the api) with a password made
+// for the run and printed once at the end, unless DASHBOARD_OPERATORS is set already.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import {
@@ -14,6 +17,7 @@ import {
   startDevServices,
   stopDevServices,
 } from '../packages/dev-services/src/index.js';
+import { hashOperatorPassword } from '../apps/api/src/dashboard/operator-password.js';
 import { appPorts, devConfig, repoRoot, sandboxScenario } from './dev-config.js';
 import { createStatusLine } from './status-line.js';
 
@@ -48,6 +52,21 @@ function run(command: string, args: string[]): Promise<void> {
   });
 }
 
+/**
+ * The dashboard's operator for this run: `demo` with a random password (printed once at the end)
+ * and a random session secret, so a new user can sign in; an operator list of your own wins.
+ */
+const ownOperators = process.env.DASHBOARD_OPERATORS !== undefined;
+const demoOperator = ownOperators
+  ? undefined
+  : { name: 'demo', password: randomBytes(12).toString('base64url') };
+const dashboardEnv: Record<string, string> = demoOperator
+  ? {
+      DASHBOARD_OPERATORS: `${demoOperator.name}:${await hashOperatorPassword(demoOperator.password)}`,
+      DASHBOARD_SESSION_SECRET: randomBytes(32).toString('base64url'),
+    }
+  : {};
+
 const apps = ['sandbox', 'api', 'webhook', 'worker'] as const;
 type AppName = (typeof apps)[number];
 const colours: Record<AppName, string> = { sandbox: '35', api: '36', webhook: '33', worker: '32' };
@@ -72,6 +91,7 @@ function startApp(name: AppName): ChildProcess {
       LOG_LEVEL: devConfig.logLevel ?? (args.dev ? 'info' : 'warn'),
       VEXORA_REQUESTS_PER_SECOND: devConfig.gatewayRequestsPerSecond,
       ...(name === 'sandbox' ? { SANDBOX_SCENARIO: sandboxScenario } : {}),
+      ...(name === 'api' ? dashboardEnv : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -212,7 +232,14 @@ try {
   }
   if (!stopping) {
     say(`api docs   ${apiUrl}/docs`);
-    say('dashboard  not yet (issue #7)');
+    say(`dashboard  ${apiUrl}/dashboard`);
+    if (demoOperator) {
+      say(
+        `  operator "${demoOperator.name}", password ${demoOperator.password} (made for this run; shown once)`,
+      );
+    } else {
+      say('  sign in as one of DASHBOARD_OPERATORS');
+    }
     say(args.dev ? 'watching for changes; press Ctrl-C to stop' : 'press Ctrl-C to stop');
   }
 } catch (error) {
