@@ -4,7 +4,7 @@
 // Prints the generated markdown and, after a full run (or with --write), writes it between the
 // markers of docs/benchmarks.md and README.md, leaving everything outside them as it is.
 //
-//   npm run bench                      # the full run, ~6-7 minutes; writes the docs
+//   npm run bench                      # the full run, about 6 minutes; writes the docs
 //   npm run bench -- --quick           # seconds per scenario: checks the script, writes nothing
 //   npm run bench -- --only api,references --api-seconds 10
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -232,20 +232,29 @@ async function main(): Promise<void> {
   cleanups.push({ name: `remove ${dir}`, run: () => rm(dir, { recursive: true, force: true }) });
 
   const results: Partial<Record<BenchName, BenchResult>> = {};
+  // How long each part took: the full run should stay within ~8 minutes.
+  const took: string[] = [];
+  const timed = async <T>(name: string, part: () => Promise<T>): Promise<T> => {
+    const start = Date.now();
+    try {
+      return await part();
+    } finally {
+      took.push(`${name} ${((Date.now() - start) / 1000).toFixed(0)} s`);
+    }
+  };
   for (const name of ['api', 'pipeline', 'webhook'] as const) {
     if (!only.includes(name) || stopping) continue;
-    const result = await runChild(name, join(dir, `${name}.json`));
+    const result = await timed(name, () => runChild(name, join(dir, `${name}.json`)));
     if (result) results[name] = result;
   }
   if (only.includes('references') && !stopping) {
     say('--- references (pgbench) ---');
-    results.references = await runReferences(
-      sql,
-      { seconds: durations.references, clients: apiPoolSize, batchSize },
-      runId,
+    results.references = await timed('references', () =>
+      runReferences(sql, { seconds: durations.references, clients: apiPoolSize, batchSize }, runId),
     );
   }
   if (stopping) throw new Error('stopped by a signal: docs not written');
+  say(`took ${took.join(', ')}; ${((Date.now() - startedAt.getTime()) / 1000).toFixed(0)} s in all`);
 
   const redis = new Redis(devConfig.redisUrl, { maxRetriesPerRequest: 1 });
   const redisVersion = /redis_version:([^\r\n]+)/.exec(await redis.info('server'))?.[1] ?? '?';
