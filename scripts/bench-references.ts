@@ -260,7 +260,13 @@ export async function runReferences(
         max: latencies.at(-1) ?? Number.NaN,
       },
       cpu: cpuFigures(shares, throughput, label.per),
-      note: summary.failed > 0 ? `${summary.failed} failed` : undefined,
+      note:
+        [
+          label.perTransaction > 1 ? `${summary.tps.toFixed(1)} transactions/s` : '',
+          summary.failed > 0 ? `${summary.failed} failed` : '',
+        ]
+          .filter(Boolean)
+          .join(', ') || undefined,
     });
   }
   figures.clients = settings.clients;
