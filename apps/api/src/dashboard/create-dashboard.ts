@@ -117,22 +117,17 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   const address = (request: Request) => request.ip ?? request.socket.remoteAddress ?? 'unknown';
 
   // Public: the assets the sign-in page needs, and Chart.js (a public library).
-  router.get('/static/chart.umd.min.js', (_request, response) => {
-    response.set('cache-control', 'public, max-age=3600').set('x-content-type-options', 'nosniff');
-    response.type('application/javascript').sendFile(CHART_JS);
-  });
-  router.get('/static/dashboard.js', (_request, response) => {
-    response.set('cache-control', 'no-cache').set('x-content-type-options', 'nosniff');
-    response.type('application/javascript').send(PAGE_SCRIPT);
-  });
-  router.get('/static/favicon.svg', (_request, response) => {
-    response.set('cache-control', 'public, max-age=3600').set('x-content-type-options', 'nosniff');
-    response.type('image/svg+xml').send(FAVICON);
-  });
-  router.get('/static/dashboard.css', (_request, response) => {
-    response.set('cache-control', 'no-cache').set('x-content-type-options', 'nosniff');
-    response.type('text/css').send(PAGE_STYLE);
-  });
+  const asset = (file: string, type: string, cacheControl: string, body: string | (() => string)) => {
+    router.get(`/static/${file}`, (_request, response) => {
+      response.set({ 'cache-control': cacheControl, 'x-content-type-options': 'nosniff' }).type(type);
+      if (typeof body === 'string') response.send(body);
+      else response.sendFile(body());
+    });
+  };
+  asset('chart.umd.min.js', 'application/javascript', 'public, max-age=3600', () => CHART_JS);
+  asset('dashboard.js', 'application/javascript', 'no-cache', PAGE_SCRIPT);
+  asset('dashboard.css', 'text/css', 'no-cache', PAGE_STYLE);
+  asset('favicon.svg', 'image/svg+xml', 'public, max-age=3600', FAVICON);
 
   const showLogin = (
     request: Request,

@@ -9,7 +9,8 @@ export class SafeHtml {
   }
 }
 
-type Interpolation = SafeHtml | string | number | bigint | boolean | null | undefined | Interpolation[];
+export type Interpolation =
+  SafeHtml | string | number | bigint | boolean | null | undefined | Interpolation[];
 
 function render(value: Interpolation): string {
   if (value === null || value === undefined || value === false) return '';

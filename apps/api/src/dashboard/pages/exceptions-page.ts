@@ -2,6 +2,7 @@ import type { OpenException, ResolvedException } from '../dashboard-queries.js';
 import { html, type SafeHtml } from '../render-page.js';
 import { RESOLUTION_LABELS, RESOLUTIONS } from '../resolve-exception.js';
 import {
+  dataTable,
   formatAge,
   formatAmount,
   formatCount,
@@ -90,38 +91,18 @@ export function renderExceptions(input: {
           )
     }
     <h2>Recently resolved</h2>
-    <table>
-      <thead>
-        <tr>
-          <th>#</th>
-          <th>Kind</th>
-          <th>Intent</th>
-          <th>Resolution</th>
-          <th>Note</th>
-          <th>By</th>
-          <th>At</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${
-          resolved.length === 0
-            ? html`<tr>
-                <td colspan="7" class="empty">None yet.</td>
-              </tr>`
-            : resolved.map(
-                (row) =>
-                  html`<tr data-resolved-id="${row.id}">
-                    <td class="mono">${row.id}</td>
-                    <td>${row.kind}</td>
-                    <td>${intentLink(row.intent_id)}</td>
-                    <td>${row.resolution}</td>
-                    <td>${row.resolution_note ?? ''}</td>
-                    <td>${row.resolved_by}</td>
-                    <td>${formatTime(row.resolved_at)}</td>
-                  </tr>`,
-              )
-        }
-      </tbody>
-    </table>
+    ${dataTable(
+      resolved,
+      [
+        { label: '#', className: 'mono', cell: (row) => row.id },
+        { label: 'Kind', cell: (row) => row.kind },
+        { label: 'Intent', cell: (row) => intentLink(row.intent_id) },
+        { label: 'Resolution', cell: (row) => row.resolution },
+        { label: 'Note', cell: (row) => row.resolution_note },
+        { label: 'By', cell: (row) => row.resolved_by },
+        { label: 'At', cell: (row) => formatTime(row.resolved_at) },
+      ],
+      { empty: 'None yet.', rowAttributes: (row) => html` data-resolved-id="${row.id}"` },
+    )}
   `;
 }

@@ -1,4 +1,4 @@
-import { html, type SafeHtml } from '../render-page.js';
+import { html, type Interpolation, type SafeHtml } from '../render-page.js';
 
 /** 1234567 -> "1,234,567". */
 export const formatCount = (value: number | string) => String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
@@ -36,3 +36,37 @@ export const intentLink = (id: string | null | undefined): SafeHtml =>
 
 export const stateBadge = (state: string | null | undefined): SafeHtml =>
   state ? html`<span class="state state-${state.toLowerCase()}">${state}</span>` : html`—`;
+
+export interface Column<Row> {
+  label: string;
+  cell: (row: Row) => Interpolation;
+  /** Class of the cells (e.g. `mono`). */
+  className?: string;
+  /** `data-field` of the cells, for tests and scripts to find a figure. */
+  field?: string;
+}
+
+/** A table of `rows` by `columns`; `empty` when there is no row. */
+export function dataTable<Row>(
+  rows: readonly Row[],
+  columns: readonly Column<Row>[],
+  options: { empty?: string; className?: string; rowAttributes?: (row: Row) => SafeHtml } = {},
+): SafeHtml {
+  const cell = (column: Column<Row>, row: Row) =>
+    html`<td${column.className ? html` class="${column.className}"` : ''}${
+      column.field ? html` data-field="${column.field}"` : ''
+    }>${column.cell(row)}</td>`;
+  return html`<table${options.className ? html` class="${options.className}"` : ''}>
+<thead><tr>${columns.map((column) => html`<th>${column.label}</th>`)}</tr></thead>
+<tbody>${
+    rows.length === 0
+      ? html`<tr>
+          <td colspan="${columns.length}" class="empty">${options.empty ?? 'None.'}</td>
+        </tr>`
+      : rows.map(
+          (row) =>
+            html`<tr${options.rowAttributes ? options.rowAttributes(row) : ''}>${columns.map((column) => cell(column, row))}</tr>`,
+        )
+  }</tbody>
+</table>`;
+}

@@ -1,8 +1,23 @@
 import type { readIntentTimeline, SearchHit } from '../intent-timeline.js';
 import { html, type SafeHtml } from '../render-page.js';
-import { formatAmount, formatTime, intentLink, jsonBlock, stateBadge } from './format.js';
+import {
+  dataTable,
+  formatAmount,
+  type Column,
+  formatTime,
+  intentLink,
+  jsonBlock,
+  stateBadge,
+} from './format.js';
 
 type Timeline = NonNullable<Awaited<ReturnType<typeof readIntentTimeline>>>;
+
+/** A column of times. */
+const at = <Row>(label: string, pick: (row: Row) => Date | null): Column<Row> => ({
+  label,
+  className: 'mono',
+  cell: (row) => formatTime(pick(row)),
+});
 
 export function renderIntent(data: Timeline): SafeHtml {
   const { intent } = data;
@@ -32,128 +47,57 @@ export function renderIntent(data: Timeline): SafeHtml {
       <dd>${formatTime(intent.created_at)} / ${formatTime(intent.state_changed_at)}</dd>
     </dl>
     <h2>Timeline</h2>
-    <table class="timeline">
-      <thead>
-        <tr>
-          <th>At</th>
-          <th>What</th>
-          <th>Event</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${data.timeline.map(
-          (entry) =>
-            html`<tr class="source-${entry.source}">
-              <td class="mono">${formatTime(entry.at)}</td>
-              <td>${entry.source}</td>
-              <td>
-                ${entry.summary}${
-                  entry.details === undefined
-                    ? ''
-                    : html`<details>
-                        <summary>details</summary>
-                        ${jsonBlock(entry.details)}
-                      </details>`
-                }
-              </td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
+    ${dataTable(
+      data.timeline,
+      [
+        at('At', (row: (typeof data.timeline)[number]) => row.at),
+        { label: 'What', cell: (row) => row.source },
+        {
+          label: 'Event',
+          cell: (row) =>
+            html`${row.summary}${
+              row.details === undefined
+                ? ''
+                : html`<details>
+                    <summary>details</summary>
+                    ${jsonBlock(row.details)}
+                  </details>`
+            }`,
+        },
+      ],
+      { className: 'timeline', rowAttributes: (row) => html` class="source-${row.source}"` },
+    )}
     <h2>Status history</h2>
-    <table>
-      <thead>
-        <tr>
-          <th>At</th>
-          <th>From</th>
-          <th>To</th>
-          <th>Actor</th>
-          <th>Reason</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${data.history.map(
-          (row) =>
-            html`<tr>
-              <td class="mono">${formatTime(row.created_at)}</td>
-              <td>${stateBadge(row.from_state)}</td>
-              <td>${stateBadge(row.to_state)}</td>
-              <td>${row.actor}</td>
-              <td>${row.reason}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
+    ${dataTable(data.history, [
+      at('At', (row: (typeof data.history)[number]) => row.created_at),
+      { label: 'From', cell: (row) => stateBadge(row.from_state) },
+      { label: 'To', cell: (row) => stateBadge(row.to_state) },
+      { label: 'Actor', cell: (row) => row.actor },
+      { label: 'Reason', cell: (row) => row.reason },
+    ])}
     <h2>Calls to Vexora</h2>
-    ${
-      data.attempts.length === 0
-        ? html`<p class="empty">None.</p>`
-        : html`<table>
-            <thead>
-              <tr>
-                <th>At</th>
-                <th>Kind</th>
-                <th>tradeNo</th>
-                <th>Outcome</th>
-                <th>HTTP</th>
-                <th>Code</th>
-                <th>Status</th>
-                <th>Latency</th>
-                <th>Message / error</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${data.attempts.map(
-                (row) =>
-                  html`<tr>
-                    <td class="mono">${formatTime(row.created_at)}</td>
-                    <td>${row.kind}</td>
-                    <td class="mono">${row.trade_no}</td>
-                    <td>${row.outcome}${row.reason ? ` (${row.reason})` : ''}</td>
-                    <td>${row.http_status ?? ''}</td>
-                    <td>${row.business_code ?? ''}</td>
-                    <td>${row.gateway_status ?? ''}</td>
-                    <td>${row.latency_ms} ms</td>
-                    <td>${row.message ?? ''} ${row.error ?? ''}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>`
-    }
+    ${dataTable(data.attempts, [
+      at('At', (row: (typeof data.attempts)[number]) => row.created_at),
+      { label: 'Kind', cell: (row) => row.kind },
+      { label: 'tradeNo', className: 'mono', cell: (row) => row.trade_no },
+      { label: 'Outcome', cell: (row) => `${row.outcome}${row.reason ? ` (${row.reason})` : ''}` },
+      { label: 'HTTP', cell: (row) => row.http_status },
+      { label: 'Code', cell: (row) => row.business_code },
+      { label: 'Status', cell: (row) => row.gateway_status },
+      { label: 'Latency', cell: (row) => `${row.latency_ms} ms` },
+      { label: 'Message / error', cell: (row) => `${row.message ?? ''} ${row.error ?? ''}` },
+    ])}
     <h2>Notifications</h2>
-    ${
-      data.notifications.length === 0
-        ? html`<p class="empty">None.</p>`
-        : html`<table>
-            <thead>
-              <tr>
-                <th>#</th>
-                <th>Received</th>
-                <th>tradeNo</th>
-                <th>Status</th>
-                <th>Amount</th>
-                <th>Signature</th>
-                <th>Outcome</th>
-                <th>Runs</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${data.notifications.map(
-                (row) =>
-                  html`<tr>
-                    <td class="mono">${row.id}</td>
-                    <td class="mono">${formatTime(row.received_at)}</td>
-                    <td class="mono">${row.trade_no ?? '—'}</td>
-                    <td>${row.status ?? '—'}</td>
-                    <td>${formatAmount(row.amount)}</td>
-                    <td>${row.signature}</td>
-                    <td>${row.outcome ?? 'waiting'}</td>
-                    <td>${row.attempts}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>`
-    }
+    ${dataTable(data.notifications, [
+      { label: '#', className: 'mono', cell: (row) => row.id },
+      at('Received', (row: (typeof data.notifications)[number]) => row.received_at),
+      { label: 'tradeNo', className: 'mono', cell: (row) => row.trade_no ?? '—' },
+      { label: 'Status', cell: (row) => row.status ?? '—' },
+      { label: 'Amount', cell: (row) => formatAmount(row.amount) },
+      { label: 'Signature', cell: (row) => row.signature },
+      { label: 'Outcome', cell: (row) => row.outcome ?? 'waiting' },
+      { label: 'Runs', cell: (row) => row.attempts },
+    ])}
     <h2>Exceptions</h2>
     ${
       data.exceptions.length === 0
@@ -163,7 +107,14 @@ export function renderIntent(data: Timeline): SafeHtml {
               html`<article class="exception">
                 <header>
                   <h3><span class="kind">${row.kind}</span> <span class="mono">#${row.id}</span></h3>
-                  ${row.resolved_at ? html`<span>resolved ${row.resolution} by ${row.resolved_by}, ${formatTime(row.resolved_at)}${row.resolution_note ? `: ${row.resolution_note}` : ''}</span>` : html`<a href="/dashboard/exceptions#exception-${row.id}">open: resolve</a>`}
+                  ${
+                    row.resolved_at
+                      ? html`<span
+                          >resolved ${row.resolution} by ${row.resolved_by},
+                          ${formatTime(row.resolved_at)}${row.resolution_note ? `: ${row.resolution_note}` : ''}</span
+                        >`
+                      : html`<a href="/dashboard/exceptions#exception-${row.id}">open: resolve</a>`
+                  }
                 </header>
                 <p>
                   Expected ${formatAmount(row.expected_amount)}, reported
@@ -178,35 +129,14 @@ export function renderIntent(data: Timeline): SafeHtml {
           )
     }
     <h2>Superseded tradeNos</h2>
-    ${
-      data.superseded.length === 0
-        ? html`<p class="empty">None.</p>`
-        : html`<table>
-            <thead>
-              <tr>
-                <th>tradeNo</th>
-                <th>Generation</th>
-                <th>Vexora number</th>
-                <th>Last status</th>
-                <th>Reason</th>
-                <th>At</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${data.superseded.map(
-                (row) =>
-                  html`<tr>
-                    <td class="mono">${row.trade_no}</td>
-                    <td>${row.generation}</td>
-                    <td class="mono">${row.platform_trade_no ?? '—'}</td>
-                    <td>${row.gateway_status ?? '—'}</td>
-                    <td>${row.reason}</td>
-                    <td class="mono">${formatTime(row.superseded_at)}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>`
-    }
+    ${dataTable(data.superseded, [
+      { label: 'tradeNo', className: 'mono', cell: (row) => row.trade_no },
+      { label: 'Generation', cell: (row) => row.generation },
+      { label: 'Vexora number', className: 'mono', cell: (row) => row.platform_trade_no ?? '—' },
+      { label: 'Last status', cell: (row) => row.gateway_status ?? '—' },
+      { label: 'Reason', cell: (row) => row.reason },
+      at('At', (row: (typeof data.superseded)[number]) => row.superseded_at),
+    ])}
   `;
 }
 
@@ -229,35 +159,22 @@ export function renderSearch(query: string, hits: SearchHit[]): SafeHtml {
         ? html`<p class="hint">
             An intent id, a tradeNo (live or superseded), a Vexora number or a merchant reference.
           </p>`
-        : hits.length === 0
-          ? html`<p class="empty">Nothing matches “${query}”.</p>`
-          : html`<table>
-              <thead>
-                <tr>
-                  <th>Intent</th>
-                  <th>State</th>
-                  <th>Client / reference</th>
-                  <th>tradeNo</th>
-                  <th>Amount</th>
-                  <th>Created</th>
-                  <th>Matched</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${hits.map(
-                  (row) =>
-                    html`<tr>
-                      <td>${intentLink(row.id)}</td>
-                      <td>${stateBadge(row.state)}</td>
-                      <td>${row.client_id} / ${row.merchant_reference ?? '—'}</td>
-                      <td class="mono">${row.trade_no}</td>
-                      <td>${formatAmount(row.amount)} ${row.currency}</td>
-                      <td class="mono">${formatTime(row.created_at)}</td>
-                      <td>${row.matched}</td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>`
+        : dataTable(
+            hits,
+            [
+              { label: 'Intent', cell: (row) => intentLink(row.id) },
+              { label: 'State', cell: (row) => stateBadge(row.state) },
+              {
+                label: 'Client / reference',
+                cell: (row) => `${row.client_id} / ${row.merchant_reference ?? '—'}`,
+              },
+              { label: 'tradeNo', className: 'mono', cell: (row) => row.trade_no },
+              { label: 'Amount', cell: (row) => `${formatAmount(row.amount)} ${row.currency}` },
+              at('Created', (row: SearchHit) => row.created_at),
+              { label: 'Matched', cell: (row) => row.matched },
+            ],
+            { empty: `Nothing matches “${query}”.` },
+          )
     }
   `;
 }

@@ -1,6 +1,6 @@
 import type { readOverview } from '../dashboard-queries.js';
 import { html, jsonForScript, type SafeHtml } from '../render-page.js';
-import { formatAmount, formatCount } from './format.js';
+import { dataTable, formatAmount, formatCount } from './format.js';
 
 export const OVERVIEW_HOURS = [1, 3, 6, 12, 24] as const;
 
@@ -95,33 +95,20 @@ export function renderOverview(overview: Overview, hours: number): SafeHtml {
     <section>
       <h2>Amounts by currency</h2>
       <p class="hint">Intents created in the range, by currency (states as of now).</p>
-      <table class="numbers">
-        <thead>
-          <tr>
-            <th>Currency</th>
-            <th>Intents</th>
-            <th>Requested</th>
-            <th>Paid</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${
-            overview.currencies.length === 0
-              ? html`<tr>
-                  <td colspan="4" class="empty">No intents in this range.</td>
-                </tr>`
-              : overview.currencies.map(
-                  (row) =>
-                    html`<tr data-currency="${row.currency}">
-                      <th>${row.currency}</th>
-                      <td data-field="intents">${formatCount(row.intents)}</td>
-                      <td data-field="requested">${formatAmount(row.requested)}</td>
-                      <td data-field="paid">${formatAmount(row.paid)}</td>
-                    </tr>`,
-                )
-          }
-        </tbody>
-      </table>
+      ${dataTable(
+        overview.currencies,
+        [
+          { label: 'Currency', cell: (row) => row.currency },
+          { label: 'Intents', field: 'intents', cell: (row) => formatCount(row.intents) },
+          { label: 'Requested', field: 'requested', cell: (row) => formatAmount(row.requested) },
+          { label: 'Paid', field: 'paid', cell: (row) => formatAmount(row.paid) },
+        ],
+        {
+          className: 'numbers',
+          empty: 'No intents in this range.',
+          rowAttributes: (row) => html` data-currency="${row.currency}"`,
+        },
+      )}
     </section>
     <script type="application/json" id="overview-data">
       ${jsonForScript(chartData)}
