@@ -55,6 +55,13 @@ export function createApp(deps: ApiDependencies): Express {
       autoLogging: {
         ignore: (request) => ['/healthz', '/readyz', '/health', '/metrics'].includes(request.url ?? ''),
       },
+      // A Set-Cookie header (the dashboard's session) is a credential: logged as [redacted].
+      serializers: {
+        res: (res: { headers?: Record<string, unknown> }) =>
+          res.headers?.['set-cookie'] === undefined
+            ? res
+            : { ...res, headers: { ...res.headers, 'set-cookie': '[redacted]' } },
+      },
     }),
   );
   app.use((request, response, next) => {

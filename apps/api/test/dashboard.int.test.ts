@@ -133,6 +133,9 @@ describe('sign-in', () => {
     expect((await client.get('/dashboard')).status).toBe(200);
 
     const logged = JSON.stringify(api.logs);
+    // The session cookie is a bearer credential: never in a log line (request or response headers).
+    const session = client.cookies.get('vxd_session')!;
+    expect(logged).not.toContain(session.split('.')[1]);
     expect(logged).not.toContain('not the password at all');
     expect(logged).not.toContain(OPERATOR.password);
     expect(logged).toContain('dashboard sign-in refused');
