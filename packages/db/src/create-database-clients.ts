@@ -1,6 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from './generated/prisma/client.js';
+import { guardPoolConnections } from './guard-pool-connections.js';
 
 export interface CreatePrismaClientOptions {
   databaseUrl: string;
@@ -30,6 +31,8 @@ export function createDatabaseClients(options: CreatePrismaClientOptions): Datab
   // An idle client that loses its connection emits on the pool; without a listener that is an
   // uncaught exception. The next checkout gets a fresh connection.
   pool.on('error', () => undefined);
+  // A checked-out client that loses its connection must not crash the process either.
+  guardPoolConnections(pool);
   const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   return { prisma: new PrismaClient({ adapter }), pool };
 }

@@ -1,3 +1,4 @@
+import { guardPoolConnections } from '@vexora-checkout/db';
 import pg from 'pg';
 import { settleWithin } from './settle-within.js';
 
@@ -17,7 +18,8 @@ export function createMetricsPool(databaseUrl: string): pg.Pool {
   });
   // An idle connection that dies emits on the pool; the next query gets a fresh one.
   pool.on('error', () => undefined);
-  return pool;
+  // A connection lost while a scrape holds it fails that scrape, not the process.
+  return guardPoolConnections(pool);
 }
 
 /**

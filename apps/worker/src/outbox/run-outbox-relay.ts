@@ -1,3 +1,4 @@
+import { guardPoolConnections } from '@vexora-checkout/db';
 import pg from 'pg';
 import { findUnroutedEvents, measureOutboxLag } from './measure-outbox-lag.js';
 import {
@@ -174,6 +175,8 @@ class OutboxRelayLoop {
     // An idle pooled connection that dies (server restart, terminated backend) is replaced on
     // next use; without a listener the error would crash the process.
     this.pool.on('error', (error) => this.#logger.warn({ err: error }, 'outbox relay: idle connection lost'));
+    // So is a checked-out one (a batch holding its transaction while it adds jobs to Redis).
+    guardPoolConnections(this.pool);
   }
 
   get #stopped(): boolean {
