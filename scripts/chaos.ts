@@ -8,6 +8,8 @@
 //   npm run chaos -- --quick              # 45 s, 6 kills, 15 intents/s
 //   npm run chaos -- --seed 7 --minutes 2 --kills 12 --rate 20 --json chaos.json
 import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatChaosReport } from './chaos/report.js';
 import { runChaos } from './chaos/run-chaos.js';
@@ -20,7 +22,7 @@ const { values: args } = parseArgs({
     seed: { type: 'string' },
     'settle-seconds': { type: 'string' },
     examples: { type: 'string', default: '10' },
-    json: { type: 'string', default: 'chaos-result.json' },
+    json: { type: 'string' },
     quick: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -35,7 +37,7 @@ if (args.help) {
   --seed N            seed of the kills, the load and the sandbox's faults (default: random, printed)
   --settle-seconds S  how long the system may take to settle after the faults (default 180)
   --examples N        violations printed per invariant (default 10)
-  --json PATH         the machine-readable result (default chaos-result.json)
+  --json PATH         the machine-readable result (default <tmpdir>/vexora-chaos-<seed>.json)
   --quick             a short run`);
   process.exit(0);
 }
@@ -64,8 +66,7 @@ const result = await runChaos({
   log,
 });
 console.log(formatChaosReport(result));
-if (args.json) {
-  writeFileSync(args.json, `${JSON.stringify(result, null, 2)}\n`);
-  log(`result written to ${args.json}`);
-}
+const jsonPath = args.json ?? join(tmpdir(), `vexora-chaos-${seed}.json`);
+writeFileSync(jsonPath, `${JSON.stringify(result, null, 2)}\n`);
+log(`result written to ${jsonPath}`);
 process.exit(result.ok ? 0 : 1);

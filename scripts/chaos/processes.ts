@@ -32,11 +32,24 @@ export class ManagedProcess {
   readonly recentLines: string[] = [];
   errorLines = 0;
   starts = 0;
+  /** Exits nobody asked for (a crash of the app itself), with the last lines before each. */
+  readonly crashes: string[] = [];
+  /** Called when the process exits without being killed or stopped (a supervisor restarts it). */
+  onCrash: ((app: ManagedProcess) => void) | undefined;
+  #expectingExit = false;
+  /** While start() waits for health: an exit then is start()'s failure, not a crash. */
+  #starting = false;
+  #persistentStart: Promise<void> | undefined;
 
   constructor(options: ManagedProcessOptions) {
     this.#options = options;
     this.name = options.name;
     this.port = options.port;
+  }
+
+  /** Running and answering: not in the middle of a start (a kill then would race the start). */
+  get ready(): boolean {
+    return this.running && !this.#starting && this.#persistentStart === undefined;
   }
 
   get running(): boolean {
@@ -49,6 +62,15 @@ export class ManagedProcess {
 
   /** Spawns the process and waits (up to 90 s) until its health path answers 2xx. */
   async start(): Promise<void> {
+    this.#starting = true;
+    try {
+      await this.#start();
+    } finally {
+      this.#starting = false;
+    }
+  }
+
+  async #start(): Promise<void> {
     const { entry, env, port, healthPath } = this.#options;
     const child = spawn(
       process.execPath,
@@ -56,8 +78,18 @@ export class ManagedProcess {
       { cwd: repoRoot, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     this.#child = child;
+    this.#expectingExit = false;
     this.starts += 1;
-    this.#exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    this.#exited = new Promise((resolve) =>
+      child.once('exit', (code, signal) => {
+        if (!this.#expectingExit && !this.#starting) {
+          const last = this.recentLines.slice(-3).map((line) => line.slice(0, 300));
+          this.crashes.push(`exit ${code ?? signal}: ${last.join(' | ')}`);
+          this.onCrash?.(this);
+        }
+        resolve();
+      }),
+    );
     for (const stream of [child.stdout, child.stderr]) {
       let pending = '';
       stream.on('data', (chunk: Buffer) => {
@@ -75,7 +107,10 @@ export class ManagedProcess {
     const deadline = Date.now() + 90_000;
     for (;;) {
       if (child.exitCode !== null || child.signalCode !== null) {
-        throw new Error(`${this.name} exited before answering:\n${this.recentLines.slice(-20).join('\n')}`);
+        const last = this.recentLines.at(-1)?.slice(0, 300) ?? '';
+        throw new Error(
+          `${this.name} exited (${child.exitCode ?? child.signalCode}) before answering: ${last}`,
+        );
       }
       try {
         const response = await fetch(`http://127.0.0.1:${port}${healthPath}`, {
@@ -90,9 +125,36 @@ export class ManagedProcess {
     }
   }
 
+  /**
+   * Starts the process, trying again (up to `tries` times, a second apart) when it exits before
+   * answering: an app started while PostgreSQL or Redis is restarting may give up at once.
+   */
+  startPersistently(tries = 30): Promise<void> {
+    // One start at a time: a second caller (the supervisor and a kill's restart) shares it.
+    this.#persistentStart ??= this.#startPersistently(tries).finally(() => {
+      this.#persistentStart = undefined;
+    });
+    return this.#persistentStart;
+  }
+
+  async #startPersistently(tries: number): Promise<void> {
+    if (this.running) return;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.start();
+        return;
+      } catch (error) {
+        if (attempt >= tries) throw error;
+        await this.kill();
+        await sleep(1_000);
+      }
+    }
+  }
+
   /** kill -9: no shutdown hook runs. Resolves once the process is gone. */
   async kill(): Promise<void> {
     if (!this.running) return;
+    this.#expectingExit = true;
     this.#child?.kill('SIGKILL');
     await this.#exited;
   }
@@ -100,6 +162,7 @@ export class ManagedProcess {
   /** SIGTERM, then SIGKILL after 20 s. */
   async stop(): Promise<void> {
     if (!this.running) return;
+    this.#expectingExit = true;
     this.#child?.kill('SIGTERM');
     const late = await Promise.race([this.#exited.then(() => false), sleep(20_000).then(() => true)]);
     if (late) await this.kill();

@@ -40,6 +40,11 @@ export function formatChaosReport(result: ChaosResult): string {
         .join(', ') || 'none'
     }`,
     `settled in ${result.settleSeconds} s after the faults stopped`,
+    `exited on their own (restarted by the harness): ${
+      Object.entries(result.crashes)
+        .map(([name, crashes]) => `${name} ×${crashes.length}`)
+        .join(', ') || 'none'
+    }`,
     '',
     invariants,
   ];

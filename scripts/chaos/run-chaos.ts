@@ -58,6 +58,8 @@ export interface ChaosResult {
   /** Seconds from the end of faults until every check held (or the settle limit). */
   settleSeconds: number;
   processErrors: Record<string, number>;
+  /** Exits of an app nobody caused (it crashed by itself; the harness restarted it), with the last lines before each. */
+  crashes: Record<string, string[]>;
   invariants: InvariantResult[];
   ok: boolean;
 }
@@ -211,7 +213,27 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         }),
     );
     const apps = [sandbox, api, ...webhooks, ...workers];
+    // Restarts in progress: the kills' and the supervisor's. Cleanup waits for them, so that
+    // no app is started after the others were stopped.
+    const restarts = new Set<Promise<void>>();
+    let stopping = false;
+    const restart = (app: ManagedProcess, afterMs: number) => {
+      const started: Promise<void> = sleep(afterMs)
+        .then(() => (stopping ? undefined : app.startPersistently()))
+        .catch((error: unknown) => log(`restarting ${app.name} failed: ${String(error)}`))
+        .finally(() => restarts.delete(started));
+      restarts.add(started);
+    };
+    // The supervisor an orchestrator would be: an app that exits by itself is started again.
+    for (const app of [api, ...webhooks, ...workers]) {
+      app.onCrash = (crashed) => {
+        log(`${crashed.name} exited on its own (${crashed.crashes.at(-1)?.slice(0, 200)}); restarting it`);
+        restart(crashed, 500);
+      };
+    }
     stops.push(async () => {
+      stopping = true;
+      await Promise.all(restarts);
       await Promise.all(apps.map((app) => app.stop()));
     });
     log('starting sandbox, api, 2 webhook receivers, 2 workers (from source)');
@@ -233,7 +255,6 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       ...webhooks.map((app) => ({ kind: 'kill webhook' as const, app })),
     ];
     type Event = { at: number; run: () => Promise<void> };
-    const restarts = new Set<Promise<void>>();
     const events: Event[] = [];
     const span = options.faultSeconds * 1000;
     // The kills, spread evenly with jitter; every kind is killed at least once when kills >= 5.
@@ -244,16 +265,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       events.push({
         at,
         run: async () => {
-          const target = preferred.app.running ? preferred : killable.find((entry) => entry.app.running);
+          const target = preferred.app.ready ? preferred : killable.find((entry) => entry.app.ready);
           if (!target) return;
           await target.app.kill();
           faults[target.kind] += 1;
-          log(`kill -9 ${target.app.name} (pid gone); restart in ${downMs} ms`);
-          const restart: Promise<void> = sleep(downMs)
-            .then(() => target.app.start())
-            .catch((error: unknown) => log(`restarting ${target.app.name} failed: ${String(error)}`))
-            .finally(() => restarts.delete(restart));
-          restarts.add(restart);
+          log(`kill -9 ${target.app.name}; restart in ${downMs} ms`);
+          restart(target.app, downMs);
         },
       });
     }
@@ -288,7 +305,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     await load;
     await Promise.all(restarts);
     // Anything still down (a restart that failed) is started again before the settle phase.
-    for (const app of apps) if (!app.running) await app.start();
+    for (const app of apps) if (!app.running) await app.startPersistently();
     log(
       `faults over after ${Math.round((Date.now() - started) / 1000)} s; ${client.tally.acknowledged.size} intents acknowledged`,
     );
@@ -340,6 +357,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       exceptionsByKind: Object.fromEntries(kinds.rows.map((row) => [row.kind, row.n])),
       settleSeconds,
       processErrors: Object.fromEntries(apps.map((app) => [app.name, app.errorLines])),
+      crashes: Object.fromEntries(
+        apps.filter((app) => app.crashes.length > 0).map((app) => [app.name, app.crashes]),
+      ),
       invariants,
       ok: invariants.every((result) => result.violations === 0) && client.tally.unexpected.length === 0,
     };
