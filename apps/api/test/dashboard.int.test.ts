@@ -1,7 +1,9 @@
 // The operator dashboard through HTTP, against the real api (createApp), PostgreSQL and Redis:
 // nothing without a session, sign-in and its throttle, CSRF on every form, the audited resolve,
 // the overview's figures against SQL counts of the tables, and the headers of every page.
+import { DEFAULT_SANDBOX_ACCOUNTS } from '@vexora-checkout/contracts';
 import { afterAll, describe, expect, test } from '@vexora-checkout/testing';
+import { createApiKey } from '../src/auth/manage-api-keys.js';
 import {
   createDashboardClient,
   OPERATOR,
@@ -417,5 +419,47 @@ test('without operators, /dashboard answers 404 with a page saying how to enable
     }
   } finally {
     await off.close();
+  }
+});
+
+test('with Redis unreachable, Bull Board fails on its own page and checkouts are still created', async ({
+  databaseUrl,
+}) => {
+  const deadRedis = 'redis://127.0.0.1:1'; // nothing listens on port 1
+  const lonely = await startDashboardApi({ databaseUrl, redisUrl: deadRedis });
+  try {
+    const client = createDashboardClient(lonely.url);
+    await client.login();
+    const queues = await client.get('/dashboard/queues/api/queues');
+    expect(queues.status).toBe(503);
+    const page = await client.get('/dashboard/queues');
+    expect(page.status).toBe(503);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.text).toContain('Redis does not answer');
+    expect((await client.get('/dashboard')).status).toBe(200);
+
+    const ids = DEFAULT_SANDBOX_ACCOUNTS.map((account) => account.id);
+    const { key } = await createApiKey(lonely.prisma, {
+      name: 'redis-down',
+      clientId: 'redis-down',
+      accountIds: ids,
+      knownAccountIds: ids,
+    });
+    const created = await fetch(`${lonely.url}/v1/checkouts`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${key}`,
+        'idempotency-key': 'redis-down-1',
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({
+        amount: '12.50',
+        currency: 'USD',
+        payer: { firstName: 'Sok', lastName: 'Dara', mobile: '012345678', email: 'sok@example.com' },
+      }),
+    });
+    expect(created.status).toBe(202);
+  } finally {
+    await lonely.close();
   }
 });

@@ -5,7 +5,7 @@ import { NOTIFICATION_RECONCILE_QUEUE } from '@vexora-checkout/contracts';
 import { Queue } from 'bullmq';
 import type { Express, RequestHandler } from 'express';
 import { Redis } from 'ioredis';
-import { setPageHeaders } from './render-page.js';
+import { html, sendPage, setPageHeaders } from './render-page.js';
 
 /**
  * The worker's queues, by the names it declares (apps/worker: outbox/outbox-routes.ts,
@@ -30,6 +30,25 @@ export const BULL_BOARD_CSP = [
   "frame-ancestors 'none'",
   "base-uri 'self'",
 ].join('; ');
+
+const REDIS_WAIT_MS = 2_000;
+
+/** Whether Redis answers a PING within `ms`. */
+async function answersWithin(redis: Redis, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      redis.ping().then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), ms);
+      }),
+    ]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export interface BullBoardMount {
   handler: RequestHandler;
@@ -83,20 +102,32 @@ export function mountBullBoard(options: {
   };
 
   return {
-    handler: (request, response, next) => {
+    handler: async (request, response, next) => {
       if (request.method !== 'GET' && request.method !== 'HEAD') {
         response.status(405).set('allow', 'GET, HEAD').json({ error: 'Bull Board is read-only here.' });
         return;
       }
       state ??= start();
       setPageHeaders(response, BULL_BOARD_CSP);
+      // BullMQ waits for a connection without limit: ask Redis first, and answer 503 quickly.
+      if (state.redis.status !== 'ready' && !(await answersWithin(state.redis, REDIS_WAIT_MS))) {
+        const text = 'Redis does not answer: the queues cannot be shown. Everything else works without it.';
+        response.set('retry-after', '5');
+        if (request.path.startsWith('/api/')) response.status(503).json({ error: text });
+        else
+          sendPage(response, 503, {
+            title: 'Queues unavailable',
+            body: html`<p class="notice notice-error">${text}</p>`,
+          });
+        return;
+      }
       state.router(request, response, next);
     },
     close: async () => {
       if (!state) return;
       const { redis, queues } = state;
       state = undefined;
-      await Promise.allSettled(queues.map((queue) => queue.close()));
+      if (redis.status === 'ready') await Promise.allSettled(queues.map((queue) => queue.close()));
       redis.disconnect();
     },
   };
