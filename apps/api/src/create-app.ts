@@ -20,6 +20,8 @@ import { createEventsRouter } from './events/events-router.js';
 import { createOpenApiRouter } from './openapi/create-openapi-router.js';
 import { ApiProblem } from './problems/api-problem.js';
 import { createErrorHandler, notFoundHandler } from './problems/handle-errors.js';
+import type { KeyRateLimiter } from './rate-limit/create-key-rate-limiter.js';
+import { requireRateLimit } from './rate-limit/require-rate-limit.js';
 
 export interface ApiDependencies {
   prisma: PrismaClient;
@@ -37,6 +39,8 @@ export interface ApiDependencies {
   readinessChecks?: Record<string, HealthCheck>;
   /** The operator dashboard at /dashboard; absent: /dashboard answers 404 saying how to enable it. */
   dashboard?: Dashboard;
+  /** Per-API-key rate limit of every /v1 request; absent (or API_RATE_LIMIT_PER_SECOND=0): none. */
+  rateLimiter?: KeyRateLimiter;
 }
 
 /** The api's HTTP surface. Dependencies come in, so tests build it against their own database. */
@@ -105,6 +109,11 @@ export function createApp(deps: ApiDependencies): Express {
   });
   v1.use(express.json({ limit: deps.bodyLimitBytes, strict: true }));
   v1.use(requireApiKey(deps.authenticate));
+  if (deps.rateLimiter) {
+    v1.use(
+      requireRateLimit({ limiter: deps.rateLimiter, logger: deps.logger, registry: deps.metrics.registry }),
+    );
+  }
   v1.use(
     '/checkouts',
     createCheckoutsRouter({

@@ -14,7 +14,7 @@ import { parseDashboardSettings, type DashboardSettings } from './dashboard/dash
 
 const apiEnvSchema = z.object({
   DATABASE_URL: databaseUrlSchema.default(DEFAULT_DATABASE_URL),
-  /** Only for the readiness probe: the api itself writes to PostgreSQL alone. */
+  /** The readiness probe and the per-key rate limits: the api writes to PostgreSQL alone. */
   REDIS_URL: redisUrlSchema.default(DEFAULT_REDIS_URL),
   ...listenEnvShape('API', 4000),
   LOG_LEVEL: logLevelSchema,
@@ -31,6 +31,12 @@ const apiEnvSchema = z.object({
     .default(48),
   /** How long a request waits for a concurrent one with the same key before answering 409. */
   IDEMPOTENCY_IN_FLIGHT_WAIT_MS: z.coerce.number().int().min(1).max(10_000).default(200),
+  /** Tokens per second each API key earns (a request costs 1, a batch 1 per started 100 items); 0: no limit. */
+  API_RATE_LIMIT_PER_SECOND: z.coerce.number().min(0).max(100_000).default(100),
+  /** Tokens an API key can spend at once (the bucket's size). */
+  API_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(200),
+  /** How long a rate-limit check may wait for Redis before the request proceeds unlimited. */
+  API_RATE_LIMIT_TIMEOUT_MS: z.coerce.number().int().min(1).max(5_000).default(50),
   TRADE_NO_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9]{0,8}$/, 'must be at most 8 letters or digits')

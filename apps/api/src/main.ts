@@ -7,6 +7,7 @@ import { createApp } from './create-app.js';
 import { createMetrics } from './create-metrics.js';
 import { createDashboard } from './dashboard/create-dashboard.js';
 import { loadApiConfig } from './env.js';
+import { createKeyRateLimiter, createRateLimitRedis } from './rate-limit/create-key-rate-limiter.js';
 
 const config = loadConfigOrExit(() => loadApiConfig());
 const logger = createLogger({ service: 'api', level: config.LOG_LEVEL });
@@ -35,6 +36,10 @@ await runService({
       config.dashboard.operators.length > 0
         ? createDashboard({ prisma, logger, settings: config.dashboard, redisUrl: config.REDIS_URL })
         : undefined;
+    const rateLimitRedis =
+      config.API_RATE_LIMIT_PER_SECOND > 0
+        ? createRateLimitRedis(config.REDIS_URL, config.API_RATE_LIMIT_TIMEOUT_MS)
+        : undefined;
     const app = createApp({
       prisma,
       pool,
@@ -51,6 +56,13 @@ await runService({
       },
       bodyLimitBytes: config.API_BODY_LIMIT_BYTES,
       ...(dashboard && { dashboard }),
+      ...(rateLimitRedis && {
+        rateLimiter: createKeyRateLimiter(rateLimitRedis, {
+          tokensPerSecond: config.API_RATE_LIMIT_PER_SECOND,
+          burst: config.API_RATE_LIMIT_BURST,
+          timeoutMs: config.API_RATE_LIMIT_TIMEOUT_MS,
+        }),
+      }),
       readinessChecks: {
         redis: async () => {
           if (redis.status === 'wait' || redis.status === 'end') await redis.connect();
@@ -66,6 +78,7 @@ await runService({
         await outboxWakeUp.flush(); // the last creates' wake-up, if it was still waiting
         await dashboard?.close();
         redis.disconnect();
+        rateLimitRedis?.disconnect();
         await prisma.$disconnect();
       },
     };

@@ -240,14 +240,25 @@ describe('problem responses', () => {
   });
 
   test.each([
-    ['createCheckout', ['202', '400', '401', '409', '413', '415', '422', '500', '503']],
-    ['createCheckoutBatch', ['200', '400', '401', '413', '415', '500', '503']],
-    ['listCheckouts', ['200', '400', '401', '500', '503']],
-    ['getCheckout', ['200', '400', '401', '404', '500', '503']],
-    ['listEvents', ['200', '400', '401', '500', '503']],
+    ['createCheckout', ['202', '400', '401', '409', '413', '415', '422', '429', '500', '503']],
+    ['createCheckoutBatch', ['200', '400', '401', '413', '415', '429', '500', '503']],
+    ['listCheckouts', ['200', '400', '401', '429', '500', '503']],
+    ['getCheckout', ['200', '400', '401', '404', '429', '500', '503']],
+    ['listEvents', ['200', '400', '401', '429', '500', '503']],
     ['getReadiness', ['200', '503']],
   ])('%s answers the statuses its code can produce', (id, statuses) => {
     expect(Object.keys(operation(id).responses).sort()).toEqual(statuses);
+  });
+
+  test('every /v1 operation documents 429 rate_limited with a required Retry-After', () => {
+    for (const { operation: op, path } of operations.filter((entry) => entry.path.startsWith('/v1/'))) {
+      const limited = op.responses['429'];
+      expect(Object.keys(limited?.content?.['application/problem+json']?.examples ?? {}), path).toEqual([
+        'rate_limited',
+      ]);
+      expect(limited?.headers?.['Retry-After'], path).toEqual({ $ref: '#/components/headers/RetryAfter' });
+    }
+    expect(document.components.headers.RetryAfter?.required).toBe(true);
   });
 
   test('createCheckout lists the codes it can answer', () => {
@@ -265,6 +276,7 @@ describe('problem responses', () => {
         'merchant_reference_conflict',
         'idempotency_key_reused',
         'no_account_for_currency',
+        'rate_limited',
         'internal_error',
         'service_unavailable',
       ].sort(),

@@ -65,8 +65,20 @@ const json = (schema: string, example?: unknown): Record<string, MediaType> => (
   'application/json': { schema: ref(schema), ...(example === undefined ? {} : { example }) },
 });
 
-/** Problems every `/v1` operation can answer: the key, and the database behind it. */
-const V1_PROBLEMS: ProblemCode[] = ['unauthenticated', 'internal_error', 'service_unavailable'];
+/** Problems every `/v1` operation can answer: the key, its rate limit, and the database behind it. */
+const V1_PROBLEMS: ProblemCode[] = [
+  'unauthenticated',
+  'rate_limited',
+  'internal_error',
+  'service_unavailable',
+];
+/** The headers of a `429`: when to retry, and the key's budget. */
+const RATE_LIMITED_HEADERS = {
+  'Retry-After': headerRef('RetryAfter'),
+  'RateLimit-Limit': headerRef('RateLimitLimit'),
+  'RateLimit-Remaining': headerRef('RateLimitRemaining'),
+  'RateLimit-Reset': headerRef('RateLimitReset'),
+};
 /** Problems of every `/v1` POST before its handler runs: the media type check and the JSON parser. */
 const BODY_PROBLEMS: ProblemCode[] = ['malformed_body', 'payload_too_large', 'unsupported_media_type'];
 
@@ -90,6 +102,8 @@ const DESCRIPTION = `The merchant-facing API of vexora-checkout: hand it checkou
 **Amounts** are decimal strings, never JSON numbers: \`"12.50"\`, not \`12.5\`. KHR takes whole riel, USD at most two decimals; every amount is above zero and at most ${maxAmounts}. Responses give them canonically: two decimals for USD, none for KHR.
 
 **Asynchronous by design.** A create answers \`202 Accepted\` with the intent in \`PENDING\`; submission to Vexora follows. Wait for the payment link with \`GET /v1/checkouts/{id}?waitFor=AWAITING_PAYMENT\`, or follow every change through \`GET /v1/events\`.
+
+**Rate limits.** Each API key has a budget of tokens, refilled continuously and shared by every replica of the API: a request costs one token, a batch one per started 100 items. Over budget, the answer is \`429 rate_limited\` with \`Retry-After\` (whole seconds): nothing was done, so send the same request again after that delay. Every counted answer carries \`RateLimit-Limit\` (the bucket's size), \`RateLimit-Remaining\` (tokens left) and \`RateLimit-Reset\` (seconds until the bucket is full again).
 
 **Request ids.** Every response carries \`X-Request-Id\`: yours, if you sent one (1-128 letters, digits, \`_\`, \`.\`, \`-\`), or a new UUID. Quote it when reporting a problem.`;
 
@@ -176,7 +190,7 @@ export function buildOpenApiDocument(options: { version?: string } = {}): OpenAp
   };
   const replayedHeader = { 'Idempotent-Replayed': headerRef('IdempotentReplayed') };
   const v1Problems = (...codes: ProblemCode[]) =>
-    buildProblemResponses([...codes, ...V1_PROBLEMS], requestIdHeader);
+    buildProblemResponses([...codes, ...V1_PROBLEMS], requestIdHeader, { 429: RATE_LIMITED_HEADERS });
   const healthResponse = (description: string, example: unknown): ResponseObject => ({
     description,
     headers: requestIdHeader,
@@ -247,7 +261,7 @@ export function buildOpenApiDocument(options: { version?: string } = {}): OpenAp
                 ...V1_PROBLEMS,
               ],
               requestIdHeader,
-              { 409: replayedHeader },
+              { 409: replayedHeader, 429: RATE_LIMITED_HEADERS },
             ),
           },
         },
@@ -469,6 +483,23 @@ export function buildOpenApiDocument(options: { version?: string } = {}): OpenAp
             'The request id: the `X-Request-Id` you sent, if it is 1-128 letters, digits, `_`, `.` or `-`; otherwise a new UUID. The server log has it.',
           required: true,
           schema: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,128}$' },
+        },
+        RetryAfter: {
+          description: 'Whole seconds to wait before sending the request again.',
+          required: true,
+          schema: { type: 'string', pattern: '^[0-9]+$' },
+        },
+        RateLimitLimit: {
+          description: "The API key's bucket size: the most tokens it can spend at once.",
+          schema: { type: 'string', pattern: '^[0-9]+$' },
+        },
+        RateLimitRemaining: {
+          description: 'Tokens left in the bucket after this request.',
+          schema: { type: 'string', pattern: '^[0-9]+$' },
+        },
+        RateLimitReset: {
+          description: 'Whole seconds until the bucket is full again.',
+          schema: { type: 'string', pattern: '^[0-9]+$' },
         },
         IdempotentReplayed: {
           description:

@@ -84,6 +84,13 @@ export const PROBLEM_CATALOG: Record<ProblemCode, ProblemDoc> = {
       instance: '/v1/checkouts',
     }),
   },
+  rate_limited: {
+    when: 'This API key spent its request budget (`API_RATE_LIMIT_PER_SECOND` tokens a second, up to `API_RATE_LIMIT_BURST` at once; a request costs 1, a batch 1 per started 100 items). Nothing was done: wait the `Retry-After` seconds, then send the same request again (with the same Idempotency-Key). Other keys are not affected.',
+    example: problemBody('rate_limited', 'Too many requests with this API key; retry after 1 s.', {
+      instance: '/v1/checkouts',
+      extensions: { retryAfterSeconds: 1 },
+    }),
+  },
   internal_error: {
     when: "An unexpected failure; the server log has it under the response's `X-Request-Id`. Retrying a create with the same Idempotency-Key is safe.",
     example: problemBody('internal_error', 'An unexpected error occurred.'),

@@ -21,6 +21,8 @@ export const PROBLEM_STATUS = {
   no_account_for_currency: 422,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  /** This API key sent more than its rate allows; wait `Retry-After` seconds. */
+  rate_limited: 429,
   internal_error: 500,
   /** PostgreSQL is unreachable; nothing was written. Retry with the same Idempotency-Key. */
   service_unavailable: 503,
@@ -56,6 +58,7 @@ const TITLES: Record<ProblemCode, string> = {
   no_account_for_currency: 'No merchant account for this currency',
   payload_too_large: 'Payload too large',
   unsupported_media_type: 'Unsupported media type',
+  rate_limited: 'Too many requests',
   internal_error: 'Internal error',
   service_unavailable: 'Service unavailable',
 };

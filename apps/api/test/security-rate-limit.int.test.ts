@@ -1,0 +1,351 @@
+// Per-key rate limits, against the real app, database and Redis: over its budget a key gets a 429
+// problem with Retry-After and nothing is done, other keys go on; two api processes share one
+// budget; a batch costs one token per started 100 items; and when Redis is away or too slow the
+// requests are served anyway (fail open), counted and logged without the key.
+import net from 'node:net';
+import { DEFAULT_SANDBOX_ACCOUNTS } from '@vexora-checkout/contracts';
+import { createDatabaseClients } from '@vexora-checkout/db';
+import { createLogger, startHttpServer } from '@vexora-checkout/runtime';
+import {
+  captureLogLines,
+  expect,
+  startTcpProxy,
+  test,
+  waitUntil,
+  type HarnessFixtures,
+} from '@vexora-checkout/testing';
+import type { Redis } from 'ioredis';
+import { createApiKeyAuthenticator } from '../src/auth/authenticate-api-key.js';
+import { createApiKey } from '../src/auth/manage-api-keys.js';
+import { createApp } from '../src/create-app.js';
+import { createMetrics } from '../src/create-metrics.js';
+import { buildOpenApiDocument } from '../src/openapi/build-openapi-document.js';
+import { problemSchema } from '../src/openapi/api-response-schemas.js';
+import { validateJsonSchema } from '../src/openapi/validate-json-schema.js';
+import {
+  createKeyRateLimiter,
+  createRateLimitRedis,
+  type KeyRateLimiterOptions,
+} from '../src/rate-limit/create-key-rate-limiter.js';
+import { validCheckout } from './start-test-api.js';
+
+const ACCOUNT_IDS = DEFAULT_SANDBOX_ACCOUNTS.map((account) => account.id);
+let clients = 0;
+
+interface Answer {
+  status: number;
+  headers: Headers;
+  body: any;
+}
+
+/** The api as main.ts wires it with a rate limiter, on the test's database and a Redis URL. */
+async function startLimitedApi(
+  context: Pick<HarnessFixtures, 'databaseUrl' | 'resources' | 'bullmq'>,
+  redisUrl: string,
+  limits: Omit<KeyRateLimiterOptions, 'keyPrefix' | 'timeoutMs'> & { timeoutMs?: number },
+) {
+  const { prisma, pool } = createDatabaseClients({ databaseUrl: context.databaseUrl, poolSize: 4 });
+  const timeoutMs = limits.timeoutMs ?? 200;
+  const redis: Redis = context.resources.track(createRateLimitRedis(redisUrl, timeoutMs), {
+    label: 'rate-limit Redis connection',
+    isClosed: (connection) => connection.status === 'end',
+    close: disconnect,
+  });
+  const { lines: logs, destination } = captureLogLines();
+  const metrics = createMetrics();
+  const app = createApp({
+    prisma,
+    pool,
+    logger: createLogger({ service: 'api', level: 'info', destination }),
+    metrics,
+    authenticate: createApiKeyAuthenticator(prisma, { ttlMs: 0 }),
+    accounts: DEFAULT_SANDBOX_ACCOUNTS,
+    create: {
+      tradeNoPrefix: '',
+      tradeNoTimeZone: 'Asia/Phnom_Penh',
+      idempotencyTtlMs: 24 * 3_600_000,
+      inFlightWaitMs: 200,
+    },
+    bodyLimitBytes: 2_000_000,
+    rateLimiter: createKeyRateLimiter(redis, { ...limits, timeoutMs, keyPrefix: context.bullmq.prefix }),
+  });
+  const http = await startHttpServer(app, { host: '127.0.0.1', port: 0 });
+  const url = `http://127.0.0.1:${http.port}`;
+  await waitUntil(
+    () => redis.status,
+    (status) => status === 'ready',
+    { what: 'the rate-limit Redis connection' },
+  );
+  return {
+    prisma,
+    logs,
+    redis,
+    newKey: async () => {
+      clients += 1;
+      const clientId = `limited-${process.pid}-${clients}`;
+      const { key } = await createApiKey(prisma, {
+        name: clientId,
+        clientId,
+        accountIds: ACCOUNT_IDS,
+        knownAccountIds: ACCOUNT_IDS,
+      });
+      return key;
+    },
+    call: async (path: string, key: string, body?: unknown, idempotencyKey?: string): Promise<Answer> => {
+      const response = await fetch(`${url}${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: {
+          authorization: `Bearer ${key}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await response.text();
+      return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
+    },
+    failedOpenChecks: async () => {
+      const metric = await metrics.registry.getSingleMetric('api_rate_limit_checks_total')?.get();
+      return metric?.values.find((value) => value.labels.result === 'failed_open')?.value ?? 0;
+    },
+    close: async () => {
+      await http.close(1_000);
+      await disconnect(redis);
+      await prisma.$disconnect();
+    },
+  };
+}
+
+/** Disconnects and resolves once the connection is closed for good. */
+function disconnect(redis: Redis): Promise<void> {
+  if (redis.status === 'end') return Promise.resolve();
+  const ended = new Promise<void>((resolve) => redis.once('end', () => resolve()));
+  redis.disconnect();
+  return ended;
+}
+
+const budget = (answer: Answer) => ({
+  limit: answer.headers.get('ratelimit-limit'),
+  remaining: answer.headers.get('ratelimit-remaining'),
+});
+
+function expectRateLimited(answer: Answer) {
+  expect(answer.status).toBe(429);
+  expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  expect(problemSchema.parse(answer.body).code).toBe('rate_limited');
+  const retryAfter = answer.headers.get('retry-after');
+  expect(retryAfter).toMatch(/^[1-9][0-9]*$/);
+  expect(answer.body.retryAfterSeconds).toBe(Number(retryAfter));
+  // What is left, which is less than the request costs (a refusal takes nothing).
+  expect(answer.headers.get('ratelimit-remaining')).toMatch(/^[0-9]+$/);
+}
+
+test('over its budget a key gets 429 with Retry-After and nothing is created; other keys are unaffected; after Retry-After the same request succeeds', async ({
+  databaseUrl,
+  redisUrl,
+  resources,
+  bullmq,
+}) => {
+  const api = await startLimitedApi({ databaseUrl, resources, bullmq }, redisUrl, {
+    tokensPerSecond: 1,
+    burst: 3,
+  });
+  try {
+    const [busy, quiet] = [await api.newKey(), await api.newKey()];
+    const answers = [];
+    for (let index = 0; index < 3; index += 1) answers.push(await api.call('/v1/checkouts', busy));
+    expect(answers.map((answer) => [answer.status, budget(answer)])).toEqual([
+      [200, { limit: '3', remaining: '2' }],
+      [200, { limit: '3', remaining: '1' }],
+      [200, { limit: '3', remaining: '0' }],
+    ]);
+
+    const refused = await api.call('/v1/checkouts', busy, validCheckout(), 'limited-create');
+    expectRateLimited(refused);
+    // The answer is the one the OpenAPI document gives for this operation.
+    const documented = buildOpenApiDocument().paths['/v1/checkouts']?.post?.responses['429'];
+    expect(Object.keys(documented?.content?.['application/problem+json']?.examples ?? {})).toEqual([
+      'rate_limited',
+    ]);
+    expect(
+      validateJsonSchema(
+        { $ref: '#/components/schemas/Problem' },
+        refused.body,
+        buildOpenApiDocument().components.schemas,
+      ),
+    ).toEqual([]);
+    expect(await api.prisma.checkoutIntent.count()).toBe(0);
+    expect(await api.prisma.idempotencyKey.count()).toBe(0);
+
+    // Another key has its own budget.
+    const other = await api.call('/v1/checkouts', quiet);
+    expect([other.status, budget(other)]).toEqual([200, { limit: '3', remaining: '2' }]);
+
+    // Refused requests take nothing: retrying until admitted (about 1 s at 1 token/s) creates it once.
+    const created = await waitUntil(
+      () => api.call('/v1/checkouts', busy, validCheckout(), 'limited-create'),
+      (answer) => answer.status !== 429,
+      { timeoutMs: 5_000, intervalMs: 100, what: 'the key to earn a token' },
+    );
+    expect(created.status).toBe(202);
+    expect(await api.prisma.checkoutIntent.count()).toBe(1);
+  } finally {
+    await api.close();
+  }
+});
+
+test('two api processes share one budget per key', async ({ databaseUrl, redisUrl, resources, bullmq }) => {
+  const limits = { tokensPerSecond: 0.5, burst: 4 };
+  const first = await startLimitedApi({ databaseUrl, resources, bullmq }, redisUrl, limits);
+  const second = await startLimitedApi({ databaseUrl, resources, bullmq }, redisUrl, limits);
+  try {
+    const key = await first.newKey();
+    const statuses = [];
+    for (const api of [first, second, first, second, first, second]) {
+      statuses.push((await api.call('/v1/events', key)).status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
+  } finally {
+    await first.close();
+    await second.close();
+  }
+});
+
+test('a batch costs one token per started 100 items, at most the burst', async ({
+  databaseUrl,
+  redisUrl,
+  resources,
+  bullmq,
+}) => {
+  const api = await startLimitedApi({ databaseUrl, resources, bullmq }, redisUrl, {
+    tokensPerSecond: 0.1,
+    burst: 10,
+  });
+  try {
+    const key = await api.newKey();
+    const batch = (size: number, tag: string) => ({
+      items: Array.from({ length: size }, (_, index) => ({
+        idempotencyKey: `${tag}-${index}`,
+        checkout: validCheckout(),
+      })),
+    });
+    const before = await api.prisma.checkoutIntent.count();
+    const of250 = await api.call('/v1/checkouts/batch', key, batch(250, 'a'));
+    expect([of250.status, budget(of250)]).toEqual([200, { limit: '10', remaining: '7' }]);
+    const of1 = await api.call('/v1/checkouts/batch', key, batch(1, 'b'));
+    expect([of1.status, budget(of1)]).toEqual([200, { limit: '10', remaining: '6' }]);
+    // 1,000 items would cost 10: more than is left, so refused, and nothing of it is created.
+    expectRateLimited(await api.call('/v1/checkouts/batch', key, batch(1_000, 'c')));
+    expect((await api.prisma.checkoutIntent.count()) - before).toBe(251);
+
+    // On a fresh key, a batch that costs more than the burst costs the burst: possible, not free.
+    const fresh = await api.newKey();
+    const whole = await api.call('/v1/checkouts/batch', fresh, batch(1_000, 'd'));
+    expect([whole.status, budget(whole)]).toEqual([200, { limit: '10', remaining: '0' }]);
+  } finally {
+    await api.close();
+  }
+});
+
+test('with Redis unreachable, requests are served unlimited, counted and logged at warn without the key; limits resume when it returns', async ({
+  databaseUrl,
+  redisUrl,
+  resources,
+  bullmq,
+}) => {
+  const proxy = await startTcpProxy({
+    host: new URL(redisUrl).hostname,
+    port: Number(new URL(redisUrl).port),
+  });
+  const api = await startLimitedApi({ databaseUrl, resources, bullmq }, proxy.rewrite(redisUrl), {
+    tokensPerSecond: 0.1,
+    burst: 2,
+  });
+  try {
+    const key = await api.newKey();
+    expect((await api.call('/v1/events', key)).status).toBe(200);
+    await proxy.cut();
+
+    // Four requests, twice the burst: all served, none with budget headers (nothing was counted).
+    for (let index = 0; index < 4; index += 1) {
+      const answer = await api.call('/v1/checkouts', key, validCheckout(), `down-${index}`);
+      expect(answer.status).toBe(202);
+      expect(answer.headers.get('ratelimit-remaining')).toBeNull();
+    }
+    expect(await api.failedOpenChecks()).toBe(4);
+    const warnings = api.logs.filter((line) => String(line.msg).startsWith('rate-limit check failed'));
+    expect(warnings).toHaveLength(1); // one line per 10 s, however many requests failed open
+    expect(warnings[0]).toMatchObject({ level: 'warn', failures: 1 });
+    expect(warnings[0]?.reason).toEqual(expect.any(String));
+    const logged = JSON.stringify(api.logs);
+    expect(logged).not.toContain(key);
+    expect(logged).not.toContain(key.slice(4, 20));
+
+    // Redis back: the key's bucket (1 token left of 2) is enforced again.
+    await proxy.restore();
+    const limited = await waitUntil(
+      () => api.call('/v1/events', key),
+      (answer) => answer.status === 429,
+      { what: 'limits enforced again after Redis returned' },
+    );
+    expectRateLimited(limited);
+  } finally {
+    await api.close();
+    await proxy.close();
+  }
+});
+
+/** A relay to Redis that can stop forwarding commands: Redis "slow" for one connection. */
+async function startStallingRelay(target: URL) {
+  let stalled = false;
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(Number(target.port), target.hostname);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('error', () => socket.destroy());
+    }
+    client.on('data', (chunk) => {
+      if (!stalled) upstream.write(chunk);
+    });
+    upstream.pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    stall: () => {
+      stalled = true;
+    },
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+test('with Redis too slow, a request waits at most the timeout, then is served', async ({
+  databaseUrl,
+  redisUrl,
+  resources,
+  bullmq,
+}) => {
+  const relay = await startStallingRelay(new URL(redisUrl));
+  const api = await startLimitedApi({ databaseUrl, resources, bullmq }, relay.url, {
+    tokensPerSecond: 0.1,
+    burst: 1,
+    timeoutMs: 100,
+  });
+  try {
+    const key = await api.newKey();
+    expect((await api.call('/v1/events', key)).status).toBe(200);
+    expectRateLimited(await api.call('/v1/events', key));
+    relay.stall();
+    const served = await api.call('/v1/checkouts', key, validCheckout(), 'slow-redis');
+    expect(served.status).toBe(202);
+    expect(await api.failedOpenChecks()).toBe(1);
+  } finally {
+    await api.close();
+    await relay.close();
+  }
+});
