@@ -249,6 +249,10 @@ table.numbers td {
   font-variant-numeric: tabular-nums;
   text-align: right;
 }
+table.numbers td:first-child {
+  text-align: left;
+  font-weight: 600;
+}
 .empty {
   color: var(--muted);
 }
