@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { fitTrend } from './soak-trend.js';
+import { backlogFloor, fitTrend } from './soak-trend.js';
 
 const series = (values: number[]) => values.map((value, index) => ({ minute: index, value }));
+
+/** Samples every 10 s from minute 5 to minute 10, as the judged half of a 10-minute soak. */
+const judgedHalf = (value: (minute: number, index: number) => number) =>
+  Array.from({ length: 31 }, (_, index) => {
+    const minute = 5 + index / 6;
+    return { minute, value: value(minute, index) };
+  });
+
+/** Deterministic noise in [-1, 1]. */
+const noise = (index: number) => Math.sin(index * 12.9898) * 0.999;
 
 describe('fitTrend', () => {
   it('finds a flat, noisy series flat', () => {
@@ -19,14 +29,39 @@ describe('fitTrend', () => {
     expect(trend.flat).toBe(false);
   });
 
+  it('fails a memory series that grows by 3 % a minute under noise', () => {
+    const leak = judgedHalf((minute, index) => 300 * (1 + 0.03 * (minute - 5)) + 15 * noise(index));
+    expect(fitTrend(leak, 10).flat).toBe(false);
+  });
+
   it('lets a shrinking series pass', () => {
     expect(fitTrend(series([200, 150, 120, 100]), 10).flat).toBe(true);
+  });
+
+  it('is not decided by a burst in the last samples, but a growing series with one still fails', () => {
+    const burst = (index: number) => (index >= 28 ? 200 : 0);
+    const flatWithBurst = judgedHalf((_minute, index) => 300 + 10 * noise(index) + burst(index));
+    expect(fitTrend(flatWithBurst, 10).flat).toBe(true);
+    const growingWithBurst = judgedHalf(
+      (minute, index) => 300 + 12 * (minute - 5) + 10 * noise(index) + burst(index),
+    );
+    expect(fitTrend(growingWithBurst, 10).flat).toBe(false);
   });
 
   it('uses the floor when the mean is near zero', () => {
     const backlog = series([0, 40, 10, 80, 20, 120]);
     expect(fitTrend(backlog, 10).flat).toBe(false);
     expect(fitTrend(backlog, 10, 500).flat).toBe(true);
+  });
+
+  it('judges a backlog as bounded at 5 s of load: in-flight noise passes, a 1 % shortfall fails', () => {
+    const rate = 200;
+    // A batch of 100 in flight at some samples, none at others.
+    const inFlight = judgedHalf((_minute, index) => (index % 3 === 0 ? 100 : 0) + 450);
+    expect(fitTrend(inFlight, 10, backlogFloor(rate)).flat).toBe(true);
+    // 1 % of the offered rate not kept up with: 2 rows a second more, every second.
+    const shortfall = judgedHalf((minute, index) => 450 + 2 * 60 * (minute - 5) + 50 * noise(index));
+    expect(fitTrend(shortfall, 10, backlogFloor(rate)).flat).toBe(false);
   });
 
   it('does not judge fewer than two instants', () => {

@@ -3,7 +3,7 @@
 export interface Trend {
   /** Mean of the judged samples. */
   mean: number;
-  /** Least-squares slope, in units of the series per minute. */
+  /** Theil-Sen slope (the median of the slopes between every two samples), per minute. */
   slopePerMinute: number;
   /** The slope carried over the whole run: how much the series would grow from start to end. */
   growth: number;
@@ -16,9 +16,23 @@ export interface Trend {
 export const ALLOWED_GROWTH = 0.1;
 
 /**
- * Fits a line through (minute, value) points by least squares and compares its growth over the
- * run to the series' mean. `floor` is an absolute allowance for series whose mean may be close to
- * zero (a backlog that hovers around a few hundred rows is flat even if 10 % of its mean is not).
+ * A backlog is bounded when its growth over the run stays under this many seconds of load: the
+ * backlogs hold work in flight by design (a batch on its way, intents waiting the 2 s until their
+ * payment), and 10 % of a mean near zero is noise.
+ */
+export const BACKLOG_FLOOR_SECONDS = 5;
+
+/** The floor of a backlog's verdict at `ratePerSecond` (see BACKLOG_FLOOR_SECONDS). */
+export function backlogFloor(ratePerSecond: number): number {
+  return ratePerSecond * BACKLOG_FLOOR_SECONDS;
+}
+
+/**
+ * Fits the trend of (minute, value) points by the Theil-Sen estimator, the median of the slopes
+ * between every two points, and compares its growth over the run to the series' mean. Unlike a
+ * least-squares line, a few samples taken while something else loaded the machine (at the end
+ * of the run, say) do not decide the verdict, while a series that keeps growing still fails.
+ * `floor` is an absolute allowance for series whose mean may be close to zero (backlogs).
  */
 export function fitTrend(
   points: readonly { minute: number; value: number }[],
@@ -28,16 +42,23 @@ export function fitTrend(
   const usable = points.filter((point) => Number.isFinite(point.value));
   const n = usable.length;
   const mean = n > 0 ? usable.reduce((sum, point) => sum + point.value, 0) / n : Number.NaN;
-  const meanX = n > 0 ? usable.reduce((sum, point) => sum + point.minute, 0) / n : Number.NaN;
-  let covariance = 0;
-  let variance = 0;
-  for (const point of usable) {
-    covariance += (point.minute - meanX) * (point.value - mean);
-    variance += (point.minute - meanX) ** 2;
+  const slopes: number[] = [];
+  for (let i = 0; i < n; i += 1) {
+    for (let j = i + 1; j < n; j += 1) {
+      const a = usable[i]!;
+      const b = usable[j]!;
+      if (b.minute !== a.minute) slopes.push((b.value - a.value) / (b.minute - a.minute));
+    }
   }
   // Fewer than two distinct instants give no trend: nothing to judge, so not flat.
-  const slopePerMinute = variance > 0 ? covariance / variance : Number.NaN;
+  const slopePerMinute = slopes.length > 0 ? median(slopes) : Number.NaN;
   const growth = slopePerMinute * runMinutes;
   const allowed = Math.max(ALLOWED_GROWTH * Math.abs(mean), floor);
   return { mean, slopePerMinute, growth, allowed, flat: Number.isFinite(growth) && growth <= allowed };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
