@@ -96,9 +96,11 @@ export async function checkInvariants(
     ledger: readonly LedgerOrder[];
     forgeries: readonly Forgery[];
     maxExamples: number;
+    /** The state of notification `<id>`'s reconcile job, for the evidence of a stuck one. */
+    describeJob?: (notificationId: string) => Promise<string>;
   },
 ): Promise<InvariantResult[]> {
-  const { acknowledged, ledger, forgeries, maxExamples } = input;
+  const { acknowledged, ledger, forgeries, maxExamples, describeJob } = input;
   const intents = (
     await pool.query<IntentRow>(
       `SELECT id::text, state::text, trade_no, paid_amount::text,
@@ -124,8 +126,11 @@ export async function checkInvariants(
       processed: boolean;
       outcome: string | null;
       raw_body: string;
+      attempts: number;
+      received_at: Date;
     }>(
-      `SELECT id::text, trade_no, status, processed_at IS NOT NULL AS processed, outcome::text, raw_body
+      `SELECT id::text, trade_no, status, processed_at IS NOT NULL AS processed, outcome::text, raw_body,
+              attempts, received_at
        FROM gateway_notification`,
     )
   ).rows;
@@ -287,7 +292,8 @@ export async function checkInvariants(
     stored.looked();
     if (!row.processed && !surfaced.has(row.id)) {
       stored.violated(
-        `notification ${row.id} (tradeNo ${row.trade_no}, ${row.status}): neither processed nor an exception`,
+        `notification ${row.id} (tradeNo ${row.trade_no}, ${row.status}, received ${row.received_at.toISOString()}, ` +
+          `${row.attempts} reconcile attempts; job ${await describeJob?.(row.id)}): neither processed nor an exception`,
       );
     }
   }

@@ -40,6 +40,8 @@ export class ManagedProcess {
   /** While start() waits for health: an exit then is start()'s failure, not a crash. */
   #starting = false;
   #persistentStart: Promise<void> | undefined;
+  /** Every child still alive: stop() ends them all, so that none outlives the run. */
+  readonly #children = new Set<ChildProcess>();
 
   constructor(options: ManagedProcessOptions) {
     this.#options = options;
@@ -78,6 +80,8 @@ export class ManagedProcess {
       { cwd: repoRoot, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     this.#child = child;
+    this.#children.add(child);
+    child.once('exit', () => this.#children.delete(child));
     this.#expectingExit = false;
     this.starts += 1;
     this.#exited = new Promise((resolve) =>
@@ -159,12 +163,14 @@ export class ManagedProcess {
     await this.#exited;
   }
 
-  /** SIGTERM, then SIGKILL after 20 s. */
+  /** SIGTERM, then SIGKILL after 20 s; any other child of this app still alive is killed. */
   async stop(): Promise<void> {
-    if (!this.running) return;
-    this.#expectingExit = true;
-    this.#child?.kill('SIGTERM');
-    const late = await Promise.race([this.#exited.then(() => false), sleep(20_000).then(() => true)]);
-    if (late) await this.kill();
+    if (this.running) {
+      this.#expectingExit = true;
+      this.#child?.kill('SIGTERM');
+      const late = await Promise.race([this.#exited.then(() => false), sleep(20_000).then(() => true)]);
+      if (late) await this.kill();
+    }
+    for (const child of this.#children) child.kill('SIGKILL');
   }
 }

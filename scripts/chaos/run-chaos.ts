@@ -8,6 +8,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_SANDBOX_ACCOUNTS } from '@vexora-checkout/contracts';
 import { createPrismaClient } from '@vexora-checkout/db';
 import { findFreePort } from '@vexora-checkout/dev-services';
+import { NOTIFICATION_RECONCILE_QUEUE } from '@vexora-checkout/contracts';
+import { Queue } from 'bullmq';
 import pg from 'pg';
 import { createApiKey } from '../../apps/api/src/auth/manage-api-keys.js';
 import { startBalancer } from './balancer.js';
@@ -320,6 +322,18 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
     let invariants: InvariantResult[] = [];
     let ledgerOrders = await readLedger(sandboxUrl);
+    const reconcileQueue = new Queue(NOTIFICATION_RECONCILE_QUEUE, {
+      connection: { url: services.redisUrl, maxRetriesPerRequest: 3 },
+      prefix: bullmqPrefix,
+    });
+    reconcileQueue.on('error', () => undefined);
+    stops.push(() => reconcileQueue.close());
+    const describeJob = async (notificationId: string) => {
+      const job = await reconcileQueue.getJob(`notification-${notificationId}`);
+      if (!job) return 'absent';
+      const state = await job.getState();
+      return `${state}, ${job.attemptsMade} attempts${job.failedReason ? `, failed: ${job.failedReason}` : ''}`;
+    };
     for (;;) {
       ledgerOrders = await readLedger(sandboxUrl);
       invariants = await checkInvariants(pool, {
@@ -327,6 +341,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         ledger: ledgerOrders,
         forgeries,
         maxExamples: options.maxExamples,
+        describeJob,
       });
       const violations = invariants.reduce((sum, result) => sum + result.violations, 0);
       if (violations === 0 || Date.now() - settleStarted > options.settleSeconds * 1000) break;
