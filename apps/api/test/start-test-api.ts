@@ -5,11 +5,13 @@ import { captureLogLines } from '@vexora-checkout/testing';
 import { createApiKeyAuthenticator } from '../src/auth/authenticate-api-key.js';
 import { createApiKey } from '../src/auth/manage-api-keys.js';
 import { createApp } from '../src/create-app.js';
-import { createMetrics } from '../src/create-metrics.js';
+import { createMetrics, type ApiMetrics } from '../src/create-metrics.js';
+import type { KeyRateLimiter } from '../src/rate-limit/create-key-rate-limiter.js';
 
 export interface TestApi {
   url: string;
   prisma: PrismaClient;
+  metrics: ApiMetrics;
   /** Everything the api logged, one parsed JSON line each. */
   logs: Record<string, unknown>[];
   /** A new client with its own key (and so its own intents), scoped to the given accounts. */
@@ -32,15 +34,16 @@ let clients = 0;
 /** The real api (createApp) on the test database, on a free port, as production wires it. */
 export async function startTestApi(
   databaseUrl: string,
-  options: { inFlightWaitMs?: number } = {},
+  options: { inFlightWaitMs?: number; rateLimiter?: KeyRateLimiter } = {},
 ): Promise<TestApi> {
   const { prisma, pool } = createDatabaseClients({ databaseUrl, poolSize: 10 });
   const { lines: logs, destination } = captureLogLines();
+  const metrics = createMetrics();
   const app = createApp({
     prisma,
     pool,
     logger: createLogger({ service: 'api', level: 'info', destination }),
-    metrics: createMetrics(),
+    metrics,
     authenticate: createApiKeyAuthenticator(prisma, { ttlMs: 0 }),
     accounts: DEFAULT_SANDBOX_ACCOUNTS,
     create: {
@@ -50,12 +53,14 @@ export async function startTestApi(
       inFlightWaitMs: options.inFlightWaitMs ?? 200,
     },
     bodyLimitBytes: 2_000_000,
+    ...(options.rateLimiter && { rateLimiter: options.rateLimiter }),
   });
   const http = await startHttpServer(app, { host: '127.0.0.1', port: 0 });
   const url = `http://127.0.0.1:${http.port}`;
   return {
     url,
     prisma,
+    metrics,
     logs,
     newClient: async (accountIds = DEFAULT_SANDBOX_ACCOUNTS.map((account) => account.id)) => {
       clients += 1;
