@@ -3,6 +3,7 @@
 // as the tests run them: nothing needs building first.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -95,17 +96,12 @@ export class ManagedProcess {
       }),
     );
     for (const stream of [child.stdout, child.stderr]) {
-      let pending = '';
-      stream.on('data', (chunk: Buffer) => {
-        const lines = (pending + chunk.toString()).split('\n');
-        pending = lines.pop() ?? '';
-        for (const line of lines) {
-          if (line.trim() === '') continue;
-          this.recentLines.push(line);
-          if (this.recentLines.length > KEPT_LINES) this.recentLines.shift();
-          const level = /"level":"?(\w+)"?/.exec(line)?.[1];
-          if (level !== undefined && ERROR_LEVELS.has(level)) this.errorLines += 1;
-        }
+      createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
+        if (line.trim() === '') return;
+        this.recentLines.push(line);
+        if (this.recentLines.length > KEPT_LINES) this.recentLines.shift();
+        const level = /"level":"?(\w+)"?/.exec(line)?.[1];
+        if (level !== undefined && ERROR_LEVELS.has(level)) this.errorLines += 1;
       });
     }
     const deadline = Date.now() + 90_000;
