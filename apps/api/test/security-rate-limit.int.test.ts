@@ -3,8 +3,17 @@
 // budget; a batch costs one token per started 100 items; and when Redis is away or too slow the
 // requests are served anyway (fail open), counted and logged without the key.
 import net from 'node:net';
-import { expect, startTcpProxy, test, waitUntil, type HarnessFixtures } from '@vexora-checkout/testing';
+import { createPrismaClient } from '@vexora-checkout/db';
+import {
+  expect,
+  runAppUntilListening,
+  startTcpProxy,
+  test,
+  waitUntil,
+  type HarnessFixtures,
+} from '@vexora-checkout/testing';
 import type { Redis } from 'ioredis';
+import { createApiKey } from '../src/auth/manage-api-keys.js';
 import { buildOpenApiDocument } from '../src/openapi/build-openapi-document.js';
 import { problemSchema } from '../src/openapi/api-response-schemas.js';
 import { validateJsonSchema } from '../src/openapi/validate-json-schema.js';
@@ -287,5 +296,46 @@ test('with Redis too slow, a request waits at most the timeout, then is served',
   } finally {
     await api.close();
     await relay.close();
+  }
+});
+
+test('the api process (main.ts) limits per key as configured, and stops cleanly', async ({
+  databaseUrl,
+  redisUrl,
+}) => {
+  const prisma = createPrismaClient({ databaseUrl, poolSize: 1 });
+  const { app, port } = await runAppUntilListening('apps/api/src/main.ts', {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    API_PORT: '0',
+    API_RATE_LIMIT_PER_SECOND: '0.01',
+    API_RATE_LIMIT_BURST: '2',
+  });
+  try {
+    const { key } = await createApiKey(prisma, {
+      name: 'main-limited',
+      clientId: `main-limited-${process.pid}`,
+      accountIds: ['sandbox-usd'],
+      knownAccountIds: ['sandbox-usd', 'sandbox-khr'],
+    });
+    const call = async () => {
+      const response = await fetch(`http://127.0.0.1:${port}/v1/events`, {
+        headers: { authorization: `Bearer ${key}` },
+      });
+      await response.arrayBuffer();
+      return response;
+    };
+    // The limiter's connection may still be opening: until then requests pass uncounted.
+    const first = await waitUntil(call, (response) => response.headers.get('ratelimit-limit') !== null, {
+      what: 'a counted request',
+    });
+    expect([first.status, first.headers.get('ratelimit-remaining')]).toEqual([200, '1']);
+    expect((await call()).status).toBe(200);
+    const refused = await call();
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+  } finally {
+    expect(await app.stop('SIGTERM')).toBe(0);
+    await prisma.$disconnect();
   }
 });
