@@ -35,7 +35,7 @@ async function startLimitedApi(
   const timeoutMs = limits.timeoutMs ?? 200;
   const redis: Redis = context.resources.track(createRateLimitRedis(redisUrl, timeoutMs), {
     label: 'rate-limit Redis connection',
-    isClosed: (connection) => connection.status === 'end',
+    isClosed: (connection) => connection.status === 'end' || stoppedWhileReconnecting.has(connection),
     close: disconnect,
   });
   const api = await startTestApi(context.databaseUrl, {
@@ -63,9 +63,18 @@ async function startLimitedApi(
   };
 }
 
+/** Connections disconnected between reconnection attempts: ioredis never emits 'end' for those. */
+const stoppedWhileReconnecting = new WeakSet<Redis>();
+
 /** Disconnects and resolves once the connection is closed for good. */
 function disconnect(redis: Redis): Promise<void> {
-  if (redis.status === 'end') return Promise.resolve();
+  if (redis.status === 'end' || stoppedWhileReconnecting.has(redis)) return Promise.resolve();
+  if (redis.status === 'reconnecting') {
+    // No socket, only a reconnection timer, which disconnect() clears: nothing is left open.
+    redis.disconnect();
+    stoppedWhileReconnecting.add(redis);
+    return Promise.resolve();
+  }
   const ended = new Promise<void>((resolve) => redis.once('end', () => resolve()));
   redis.disconnect();
   return ended;
