@@ -13,6 +13,11 @@ import {
   type HarnessFixtures,
 } from '@vexora-checkout/testing';
 import type { Redis } from 'ioredis';
+import {
+  createVexoraCheckoutClient,
+  type CreateCheckoutInput,
+  type RetryNotice,
+} from '../../../packages/client/src/index.js';
 import { createApiKey } from '../src/auth/manage-api-keys.js';
 import { buildOpenApiDocument } from '../src/openapi/build-openapi-document.js';
 import { problemSchema } from '../src/openapi/api-response-schemas.js';
@@ -47,6 +52,7 @@ async function startLimitedApi(
     { what: 'the rate-limit Redis connection' },
   );
   return {
+    url: api.url,
     prisma: api.prisma,
     logs: api.logs,
     newKey: async () => (await api.newClient()).key,
@@ -147,6 +153,47 @@ test('over its budget a key gets 429 with Retry-After and nothing is created; ot
     );
     expect(created.status).toBe(202);
     expect(await api.prisma.checkoutIntent.count()).toBe(1);
+  } finally {
+    await api.close();
+  }
+});
+
+test('the typed client waits out Retry-After on a 429 and then succeeds, with the same idempotency key', async ({
+  databaseUrl,
+  redisUrl,
+  resources,
+  bullmq,
+}) => {
+  const api = await startLimitedApi({ databaseUrl, resources, bullmq }, redisUrl, {
+    tokensPerSecond: 0.2,
+    burst: 1,
+  });
+  try {
+    const retries: RetryNotice[] = [];
+    const client = createVexoraCheckoutClient({
+      baseUrl: api.url,
+      apiKey: await api.newKey(),
+      onRetry: (notice) => retries.push(notice),
+    });
+    const first = await client.createCheckout(validCheckout() as CreateCheckoutInput);
+    const second = await client.createCheckout(validCheckout() as CreateCheckoutInput);
+    expect([first.replayed, second.replayed]).toEqual([false, false]);
+    expect(second.intent.id).not.toBe(first.intent.id);
+    // The second create was refused first, then sent again after the delay the api asked for.
+    expect(retries).toHaveLength(1);
+    expect(retries[0]).toMatchObject({ method: 'POST', path: '/v1/checkouts', reason: '429 rate_limited' });
+    expect([1_000, 2_000, 3_000, 4_000, 5_000]).toContain(retries[0]?.delayMs);
+    // One key, one intent: the refused attempt stored nothing under the key, the retry created it.
+    expect(
+      await api.prisma.idempotencyKey.findMany({
+        where: { key: { in: [first.idempotencyKey, second.idempotencyKey] } },
+        select: { key: true, responseStatus: true },
+        orderBy: { createdAt: 'asc' },
+      }),
+    ).toEqual([
+      { key: first.idempotencyKey, responseStatus: 202 },
+      { key: second.idempotencyKey, responseStatus: 202 },
+    ]);
   } finally {
     await api.close();
   }
