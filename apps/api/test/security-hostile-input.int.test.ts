@@ -1,6 +1,7 @@
-// Header values that look like SQL, prototype keys or markup are inert: an Idempotency-Key is only
-// ever a key (its own, per client), an X-Request-Id that is not a plain token is replaced rather
-// than echoed, and odd content types are refused with a problem, never a 500.
+// Header values and long-poll parameters that look like SQL, prototype keys or markup are inert:
+// an Idempotency-Key is only ever a key (its own, per client), an X-Request-Id that is not a plain
+// token is replaced rather than echoed, odd content types are refused with a problem, and junk
+// `waitFor`/`timeout` values are refused (or read as the number they spell), never a 500.
 import { expect, test } from '@vexora-checkout/testing';
 import { problemSchema } from '../src/openapi/api-response-schemas.js';
 import { startTestApi, validCheckout } from './start-test-api.js';
@@ -96,6 +97,53 @@ test('odd content types and charsets are refused with a problem, and nothing is 
       expect(problemSchema.parse(answer.body).status).toBe(answer.status);
     }
     expect(await api.prisma.checkoutIntent.count({ where: { clientId } })).toBe(0);
+  } finally {
+    await api.close();
+  }
+});
+
+test('junk waitFor and timeout values on a long-poll are refused with a problem or read as a number, never a 500', async ({
+  databaseUrl,
+}) => {
+  const api = await startTestApi(databaseUrl);
+  try {
+    const { key } = await api.newClient();
+    const created = await api.request('/v1/checkouts', {
+      key,
+      idempotencyKey: 'poll',
+      body: validCheckout(),
+    });
+    expect(created.status).toBe(202);
+    const path = `/v1/checkouts/${created.body.id as string}`;
+    const refused = [
+      "?waitFor=' OR 1=1--",
+      '?waitFor=__proto__',
+      '?waitFor=paid',
+      '?waitFor[]=PAID',
+      '?waitFor=PAID&timeout=NaN',
+      '?waitFor=PAID&timeout=Infinity',
+      '?waitFor=PAID&timeout=-1',
+      '?waitFor=PAID&timeout=31',
+      '?waitFor=PAID&timeout=1e9',
+      '?waitFor=PAID&timeout=1;SELECT pg_sleep(60)',
+      '?waitFor=PAID&timeout[]=1',
+      '?__proto__[waitFor]=PAID',
+    ];
+    for (const query of refused) {
+      const answer = await api.request(`${path}${query.replaceAll(' ', '%20')}`, { key });
+      expect(answer.status, query).toBe(400);
+      expect(problemSchema.parse(answer.body).code, query).toBe('validation_failed');
+    }
+    // Numbers in other spellings are numbers; the intent (PENDING) is answered as it is.
+    for (const query of [
+      '?waitFor=PAID&timeout=0',
+      '?waitFor=PAID&timeout=0x0',
+      '?waitFor=PENDING&timeout=1e1',
+    ]) {
+      const answer = await api.request(`${path}${query}`, { key });
+      expect([answer.status, answer.body.id], query).toEqual([200, created.body.id]);
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   } finally {
     await api.close();
   }
