@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backlogFloor, fitTrend } from './soak-trend.js';
+import { backlogFloor, fitTrend, judgeMemory } from './soak-trend.js';
 
 const series = (values: number[]) => values.map((value, index) => ({ minute: index, value }));
 
@@ -67,5 +67,47 @@ describe('fitTrend', () => {
   it('does not judge fewer than two instants', () => {
     expect(fitTrend(series([5]), 10).flat).toBe(false);
     expect(fitTrend([], 10).flat).toBe(false);
+  });
+});
+
+describe('judgeMemory', () => {
+  /** A whole 10-minute run at a sample every 10 s, split at minute 5. */
+  const run = (value: (minute: number, index: number) => number) => {
+    const points = Array.from({ length: 61 }, (_, index) => ({
+      minute: index / 6,
+      value: value(index / 6, index),
+    }));
+    return { earlier: points.filter((p) => p.minute < 5), judged: points.filter((p) => p.minute >= 5) };
+  };
+  /** A collection cycle: a sawtooth of 80 MiB with a 40 s period. */
+  const sawtooth = (index: number) => ((index % 4) / 3) * 80;
+
+  it('fails a heap that leaks 12 MiB a minute under its collection sawtooth', () => {
+    const { earlier, judged } = run((minute, index) => 200 + 12 * minute + sawtooth(index));
+    const verdict = judgeMemory(earlier, judged, 10);
+    expect(verdict.lastLevel).toBeGreaterThan(verdict.earlierPeak);
+    expect(verdict.flat).toBe(false);
+  });
+
+  it('fails a leak that starts after warm-up', () => {
+    const { earlier, judged } = run(
+      (minute, index) => 250 + 20 * Math.max(0, minute - 5) + 10 * noise(index),
+    );
+    expect(judgeMemory(earlier, judged, 10).flat).toBe(false);
+  });
+
+  it('passes a swing that dips and climbs back within the levels already seen', () => {
+    // 270 MiB after start-up, down to 230 by minute 6, back up to 265 by minute 10: a slope in
+    // the judged half, but no new high.
+    const level = (minute: number) =>
+      minute < 2 ? 280 : minute < 6 ? 270 - 10 * (minute - 2) : 230 + 8.75 * (minute - 6);
+    const { earlier, judged } = run((minute, index) => level(minute) + 5 * noise(index));
+    expect(fitTrend(judged, 10).flat).toBe(false);
+    expect(judgeMemory(earlier, judged, 10).flat).toBe(true);
+  });
+
+  it('passes a flat series', () => {
+    const { earlier, judged } = run((_minute, index) => 300 + sawtooth(index));
+    expect(judgeMemory(earlier, judged, 10).flat).toBe(true);
   });
 });

@@ -57,6 +57,38 @@ export function fitTrend(
   return { mean, slopePerMinute, growth, allowed, flat: Number.isFinite(growth) && growth <= allowed };
 }
 
+export interface MemoryTrend extends Trend {
+  /** The median of the run's last minute of samples. */
+  lastLevel: number;
+  /** The highest sample before the judged half. */
+  earlierPeak: number;
+}
+
+/**
+ * The verdict on a process's memory. A garbage-collected heap, and the resident memory that
+ * follows it, swing by a third of their mean over minutes (collection cycles, the allocator
+ * keeping freed pages, other work slowing the collector), so in a five-minute window such a
+ * swing can look like a slope. Memory therefore grows only when its trend exceeds the allowance
+ * (as in `fitTrend`) AND it reaches a new high: the median of the last minute of the run is above
+ * every sample taken before the judged half. A leak does both; a swing does not.
+ */
+export function judgeMemory(
+  earlier: readonly { minute: number; value: number }[],
+  judged: readonly { minute: number; value: number }[],
+  runMinutes: number,
+): MemoryTrend {
+  const trend = fitTrend(judged, runMinutes);
+  const finite = (points: readonly { value: number }[]) =>
+    points.map((point) => point.value).filter((value) => Number.isFinite(value));
+  const earlierValues = finite(earlier);
+  const lastValues = finite(judged.filter((point) => point.minute >= runMinutes - 1));
+  const earlierPeak = earlierValues.length > 0 ? Math.max(...earlierValues) : Number.NaN;
+  const lastLevel = lastValues.length > 0 ? median(lastValues) : Number.NaN;
+  // Without samples on both sides there is no high to compare with: the trend alone decides.
+  const newHigh = !(lastLevel <= earlierPeak);
+  return { ...trend, lastLevel, earlierPeak, flat: trend.flat || !newHigh };
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);

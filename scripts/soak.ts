@@ -45,7 +45,14 @@ import { post } from './bench-post.js';
 import { int, loadAverage, table } from './bench-support.js';
 import { devConfig, repoRoot } from './dev-config.js';
 import { renderSoakChart, type ChartPanel } from './soak-chart.js';
-import { BACKLOG_FLOOR_SECONDS, backlogFloor as floorAt, fitTrend, type Trend } from './soak-trend.js';
+import {
+  BACKLOG_FLOOR_SECONDS,
+  backlogFloor as floorAt,
+  fitTrend,
+  judgeMemory,
+  type MemoryTrend,
+  type Trend,
+} from './soak-trend.js';
 
 const say = (message: string) => console.log(`[soak] ${message}`);
 
@@ -534,7 +541,15 @@ async function main(): Promise<number> {
   const judged = samples.filter((sample) => sample.minute >= judgedFrom);
   // A backlog whose growth stays under a few seconds of load is bounded (see soak-trend.ts).
   const backlogFloor = floorAt(settings.rate);
-  type Row = { label: string; unit: string; pick: (sample: Sample) => number; judge: boolean; floor: number };
+  // Memory (judgeMemory: a trend and a new high), or a backlog or a size (fitTrend with a floor).
+  type Row = {
+    label: string;
+    unit: string;
+    pick: (sample: Sample) => number;
+    judge: boolean;
+    floor: number;
+    memory?: boolean;
+  };
   const rows: Row[] = [
     ...apps.map((app) => ({
       label: `RSS ${app.name}`,
@@ -543,6 +558,7 @@ async function main(): Promise<number> {
       // The sandbox is the test double: it keeps every order in memory by design.
       judge: app.name !== 'sandbox',
       floor: 0,
+      memory: true,
     })),
     ...nodeApps.map((app) => ({
       label: `heap ${app.name}`,
@@ -550,9 +566,24 @@ async function main(): Promise<number> {
       pick: (sample: Sample) => sample.heapMiB[app.name] ?? Number.NaN,
       judge: true,
       floor: 0,
+      memory: true,
     })),
-    { label: 'Redis used_memory', unit: 'MiB', pick: (s) => s.redisUsedMiB, judge: true, floor: 0 },
-    { label: 'Redis keys (DBSIZE)', unit: 'keys', pick: (s) => s.redisKeys, judge: true, floor: 0 },
+    {
+      label: 'Redis used_memory',
+      unit: 'MiB',
+      pick: (s) => s.redisUsedMiB,
+      judge: true,
+      floor: 0,
+      memory: true,
+    },
+    {
+      label: 'Redis keys (DBSIZE)',
+      unit: 'keys',
+      pick: (s) => s.redisKeys,
+      judge: true,
+      floor: 0,
+      memory: true,
+    },
     { label: 'outbox backlog', unit: 'rows', pick: (s) => s.outboxBacklog, judge: true, floor: backlogFloor },
     { label: 'not yet linked', unit: 'intents', pick: (s) => s.notLinked, judge: true, floor: backlogFloor },
     {
@@ -578,14 +609,15 @@ async function main(): Promise<number> {
     })),
   ];
   const trends = new Map<string, Trend>();
+  const earlier = samples.filter((sample) => sample.minute < judgedFrom);
+  const pointsOf = (row: Row, of: readonly Sample[]) =>
+    of.map((sample) => ({ minute: sample.minute, value: row.pick(sample) }));
   for (const row of rows) {
     trends.set(
       row.label,
-      fitTrend(
-        judged.map((sample) => ({ minute: sample.minute, value: row.pick(sample) })),
-        runMinutes,
-        row.floor,
-      ),
+      row.memory
+        ? judgeMemory(pointsOf(row, earlier), pointsOf(row, judged), runMinutes)
+        : fitTrend(pointsOf(row, judged), runMinutes, row.floor),
     );
   }
   const number = (value: number, unit: string) =>
@@ -613,13 +645,15 @@ async function main(): Promise<number> {
   console.log(
     `\nSamples every ${settings.sampleSeconds} s: ${samples.length}; judged: the ${judged.length} from ` +
       `${judgedFrom.toFixed(1)} min (growth = Theil-Sen slope × ${runMinutes.toFixed(1)} min; ` +
-      `backlogs may grow by ${BACKLOG_FLOOR_SECONDS} s of load)`,
+      `backlogs may grow by ${BACKLOG_FLOOR_SECONDS} s of load; memory grows only to a new high: ` +
+      `its last minute above every sample before ${judgedFrom.toFixed(1)} min)`,
   );
   console.log(
     table(
-      ['series', 'unit', 'first', 'last', 'judged mean', 'growth', 'allowed', 'verdict'],
+      ['series', 'unit', 'first', 'last', 'judged mean', 'growth', 'allowed', 'new high', 'verdict'],
       rows.map((row) => {
         const trend = trends.get(row.label);
+        const memory = trend && 'earlierPeak' in trend ? (trend as MemoryTrend) : undefined;
         return [
           row.label,
           row.unit,
@@ -628,6 +662,9 @@ async function main(): Promise<number> {
           number(trend?.mean ?? Number.NaN, row.unit),
           number(trend?.growth ?? Number.NaN, row.unit),
           row.judge ? number(trend?.allowed ?? Number.NaN, row.unit) : '',
+          memory && row.judge
+            ? `${memory.lastLevel > memory.earlierPeak ? 'yes' : 'no'} (${number(memory.lastLevel, row.unit)} vs ${number(memory.earlierPeak, row.unit)})`
+            : '',
           row.judge ? (trend?.flat ? 'flat' : 'GROWING') : 'reported',
         ];
       }),
