@@ -14,7 +14,8 @@ export const BATCH_ITEMS_PER_TOKEN = 100;
  */
 export function requestCost(request: Request): number {
   const items = (request.body as { items?: unknown } | undefined)?.items;
-  if (request.method === 'POST' && request.path === '/checkouts/batch' && Array.isArray(items)) {
+  // As Express routes it: case-insensitive, with or without a trailing slash.
+  if (request.method === 'POST' && /^\/checkouts\/batch\/?$/i.test(request.path) && Array.isArray(items)) {
     return Math.max(1, Math.ceil(items.length / BATCH_ITEMS_PER_TOKEN));
   }
   return 1;
