@@ -35,7 +35,7 @@ type Answer = Awaited<ReturnType<TestApi['request']>>;
 async function startLimitedApi(
   context: Pick<HarnessFixtures, 'databaseUrl' | 'resources' | 'bullmq'>,
   redisUrl: string,
-  limits: Omit<KeyRateLimiterOptions, 'keyPrefix' | 'timeoutMs'> & { timeoutMs?: number },
+  limits: Limits,
 ) {
   const timeoutMs = limits.timeoutMs ?? 200;
   const redis: Redis = context.resources.track(createRateLimitRedis(redisUrl, timeoutMs), {
@@ -68,6 +68,24 @@ async function startLimitedApi(
     },
   };
 }
+
+type Limits = Omit<KeyRateLimiterOptions, 'keyPrefix' | 'timeoutMs'> & { timeoutMs?: number };
+type LimitedApi = Awaited<ReturnType<typeof startLimitedApi>>;
+
+/** `startLimitedApi` as a fixture: what a test starts is closed after it, whatever happened. */
+const limitedTest = test.extend<{
+  startLimitedApi: (limits: Limits, redisUrl?: string) => Promise<LimitedApi>;
+}>({
+  startLimitedApi: async ({ databaseUrl, redisUrl, resources, bullmq }, use) => {
+    const started: LimitedApi[] = [];
+    await use(async (limits, url = redisUrl) => {
+      const api = await startLimitedApi({ databaseUrl, resources, bullmq }, url, limits);
+      started.push(api);
+      return api;
+    });
+    for (const api of started) await api.close();
+  },
+});
 
 /** Connections disconnected between reconnection attempts: ioredis never emits 'end' for those. */
 const stoppedWhileReconnecting = new WeakSet<Redis>();
@@ -102,17 +120,13 @@ function expectRateLimited(answer: Answer) {
   expect(answer.headers.get('ratelimit-remaining')).toMatch(/^[0-9]+$/);
 }
 
-test('over its budget a key gets 429 with Retry-After and nothing is created; other keys are unaffected; after Retry-After the same request succeeds', async ({
-  databaseUrl,
-  redisUrl,
-  resources,
-  bullmq,
-}) => {
-  const api = await startLimitedApi({ databaseUrl, resources, bullmq }, redisUrl, {
-    tokensPerSecond: 0.2, // a token per 5 s: the first four requests come well within it
-    burst: 3,
-  });
-  try {
+limitedTest(
+  'over its budget a key gets 429 with Retry-After and nothing is created; other keys are unaffected; after Retry-After the same request succeeds',
+  async ({ startLimitedApi }) => {
+    const api = await startLimitedApi({
+      tokensPerSecond: 0.2, // a token per 5 s: the first four requests come well within it
+      burst: 3,
+    });
     const [busy, quiet] = [await api.newKey(), await api.newKey()];
     const answers = [];
     for (let index = 0; index < 3; index += 1) answers.push(await api.call('/v1/checkouts', busy));
@@ -153,22 +167,16 @@ test('over its budget a key gets 429 with Retry-After and nothing is created; ot
     );
     expect(created.status).toBe(202);
     expect(await api.prisma.checkoutIntent.count()).toBe(1);
-  } finally {
-    await api.close();
-  }
-});
+  },
+);
 
-test('the typed client waits out Retry-After on a 429 and then succeeds, with the same idempotency key', async ({
-  databaseUrl,
-  redisUrl,
-  resources,
-  bullmq,
-}) => {
-  const api = await startLimitedApi({ databaseUrl, resources, bullmq }, redisUrl, {
-    tokensPerSecond: 0.2,
-    burst: 1,
-  });
-  try {
+limitedTest(
+  'the typed client waits out Retry-After on a 429 and then succeeds, with the same idempotency key',
+  async ({ startLimitedApi }) => {
+    const api = await startLimitedApi({
+      tokensPerSecond: 0.2,
+      burst: 1,
+    });
     const retries: RetryNotice[] = [];
     const client = createVexoraCheckoutClient({
       baseUrl: api.url,
@@ -194,39 +202,28 @@ test('the typed client waits out Retry-After on a 429 and then succeeds, with th
       { key: first.idempotencyKey, responseStatus: 202 },
       { key: second.idempotencyKey, responseStatus: 202 },
     ]);
-  } finally {
-    await api.close();
-  }
-});
+  },
+);
 
-test('two api processes share one budget per key', async ({ databaseUrl, redisUrl, resources, bullmq }) => {
+limitedTest('two api processes share one budget per key', async ({ startLimitedApi }) => {
   const limits = { tokensPerSecond: 0.01, burst: 4 };
-  const first = await startLimitedApi({ databaseUrl, resources, bullmq }, redisUrl, limits);
-  const second = await startLimitedApi({ databaseUrl, resources, bullmq }, redisUrl, limits);
-  try {
-    const key = await first.newKey();
-    const statuses = [];
-    for (const api of [first, second, first, second, first, second]) {
-      statuses.push((await api.call('/v1/events', key)).status);
-    }
-    expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
-  } finally {
-    await first.close();
-    await second.close();
+  const first = await startLimitedApi(limits);
+  const second = await startLimitedApi(limits);
+  const key = await first.newKey();
+  const statuses = [];
+  for (const api of [first, second, first, second, first, second]) {
+    statuses.push((await api.call('/v1/events', key)).status);
   }
+  expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
 });
 
-test('a batch costs one token per started 100 items, at most the burst', async ({
-  databaseUrl,
-  redisUrl,
-  resources,
-  bullmq,
-}) => {
-  const api = await startLimitedApi({ databaseUrl, resources, bullmq }, redisUrl, {
-    tokensPerSecond: 0.01,
-    burst: 10,
-  });
-  try {
+limitedTest(
+  'a batch costs one token per started 100 items, at most the burst',
+  async ({ startLimitedApi }) => {
+    const api = await startLimitedApi({
+      tokensPerSecond: 0.01,
+      burst: 10,
+    });
     const key = await api.newKey();
     const batch = (size: number, tag: string) => ({
       items: Array.from({ length: size }, (_, index) => ({
@@ -247,58 +244,50 @@ test('a batch costs one token per started 100 items, at most the burst', async (
     const fresh = await api.newKey();
     const whole = await api.call('/v1/checkouts/batch', fresh, batch(1_000, 'd'));
     expect([whole.status, budget(whole)]).toEqual([200, { limit: '10', remaining: '0' }]);
-  } finally {
-    await api.close();
-  }
-});
+  },
+);
 
-test('with Redis unreachable, requests are served unlimited, counted and logged at warn without the key; limits resume when it returns', async ({
-  databaseUrl,
-  redisUrl,
-  resources,
-  bullmq,
-}) => {
-  const proxy = await startTcpProxy({
-    host: new URL(redisUrl).hostname,
-    port: Number(new URL(redisUrl).port),
-  });
-  const api = await startLimitedApi({ databaseUrl, resources, bullmq }, proxy.rewrite(redisUrl), {
-    tokensPerSecond: 0.01,
-    burst: 2,
-  });
-  try {
-    const key = await api.newKey();
-    expect((await api.call('/v1/events', key)).status).toBe(200);
-    await proxy.cut();
+limitedTest(
+  'with Redis unreachable, requests are served unlimited, counted and logged at warn without the key; limits resume when it returns',
+  async ({ startLimitedApi, redisUrl }) => {
+    const proxy = await startTcpProxy({
+      host: new URL(redisUrl).hostname,
+      port: Number(new URL(redisUrl).port),
+    });
+    const api = await startLimitedApi({ tokensPerSecond: 0.01, burst: 2 }, proxy.rewrite(redisUrl));
+    try {
+      const key = await api.newKey();
+      expect((await api.call('/v1/events', key)).status).toBe(200);
+      await proxy.cut();
 
-    // Four requests, twice the burst: all served, none with budget headers (nothing was counted).
-    for (let index = 0; index < 4; index += 1) {
-      const answer = await api.call('/v1/checkouts', key, validCheckout(), `down-${index}`);
-      expect(answer.status).toBe(202);
-      expect(answer.headers.get('ratelimit-remaining')).toBeNull();
+      // Four requests, twice the burst: all served, none with budget headers (nothing was counted).
+      for (let index = 0; index < 4; index += 1) {
+        const answer = await api.call('/v1/checkouts', key, validCheckout(), `down-${index}`);
+        expect(answer.status).toBe(202);
+        expect(answer.headers.get('ratelimit-remaining')).toBeNull();
+      }
+      expect(await api.failedOpenChecks()).toBe(4);
+      const warnings = api.logs.filter((line) => String(line.msg).startsWith('rate-limit check failed'));
+      expect(warnings).toHaveLength(1); // one line per 10 s, however many requests failed open
+      expect(warnings[0]).toMatchObject({ level: 'warn', failures: 1 });
+      expect(warnings[0]?.reason).toEqual(expect.any(String));
+      const logged = JSON.stringify(api.logs);
+      expect(logged).not.toContain(key);
+      expect(logged).not.toContain(key.slice(4, 20));
+
+      // Redis back: the key's bucket (1 token left of 2) is enforced again.
+      await proxy.restore();
+      const limited = await waitUntil(
+        () => api.call('/v1/events', key),
+        (answer) => answer.status === 429,
+        { what: 'limits enforced again after Redis returned' },
+      );
+      expectRateLimited(limited);
+    } finally {
+      await proxy.close();
     }
-    expect(await api.failedOpenChecks()).toBe(4);
-    const warnings = api.logs.filter((line) => String(line.msg).startsWith('rate-limit check failed'));
-    expect(warnings).toHaveLength(1); // one line per 10 s, however many requests failed open
-    expect(warnings[0]).toMatchObject({ level: 'warn', failures: 1 });
-    expect(warnings[0]?.reason).toEqual(expect.any(String));
-    const logged = JSON.stringify(api.logs);
-    expect(logged).not.toContain(key);
-    expect(logged).not.toContain(key.slice(4, 20));
-
-    // Redis back: the key's bucket (1 token left of 2) is enforced again.
-    await proxy.restore();
-    const limited = await waitUntil(
-      () => api.call('/v1/events', key),
-      (answer) => answer.status === 429,
-      { what: 'limits enforced again after Redis returned' },
-    );
-    expectRateLimited(limited);
-  } finally {
-    await api.close();
-    await proxy.close();
-  }
-});
+  },
+);
 
 /** A relay to Redis that can stop forwarding commands: Redis "slow" for one connection. */
 async function startStallingRelay(target: URL) {
@@ -329,31 +318,24 @@ async function startStallingRelay(target: URL) {
   };
 }
 
-test('with Redis too slow, a request waits at most the timeout, then is served', async ({
-  databaseUrl,
-  redisUrl,
-  resources,
-  bullmq,
-}) => {
-  const relay = await startStallingRelay(new URL(redisUrl));
-  const api = await startLimitedApi({ databaseUrl, resources, bullmq }, relay.url, {
-    tokensPerSecond: 0.01,
-    burst: 1,
-    timeoutMs: 100,
-  });
-  try {
-    const key = await api.newKey();
-    expect((await api.call('/v1/events', key)).status).toBe(200);
-    expectRateLimited(await api.call('/v1/events', key));
-    relay.stall();
-    const served = await api.call('/v1/checkouts', key, validCheckout(), 'slow-redis');
-    expect(served.status).toBe(202);
-    expect(await api.failedOpenChecks()).toBe(1);
-  } finally {
-    await api.close();
-    await relay.close();
-  }
-});
+limitedTest(
+  'with Redis too slow, a request waits at most the timeout, then is served',
+  async ({ startLimitedApi, redisUrl }) => {
+    const relay = await startStallingRelay(new URL(redisUrl));
+    const api = await startLimitedApi({ tokensPerSecond: 0.01, burst: 1, timeoutMs: 100 }, relay.url);
+    try {
+      const key = await api.newKey();
+      expect((await api.call('/v1/events', key)).status).toBe(200);
+      expectRateLimited(await api.call('/v1/events', key));
+      relay.stall();
+      const served = await api.call('/v1/checkouts', key, validCheckout(), 'slow-redis');
+      expect(served.status).toBe(202);
+      expect(await api.failedOpenChecks()).toBe(1);
+    } finally {
+      await relay.close();
+    }
+  },
+);
 
 test('the api process (main.ts) limits per key as configured, and stops cleanly', async ({
   databaseUrl,
