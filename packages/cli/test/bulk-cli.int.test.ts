@@ -114,6 +114,10 @@ describe('bulk create', () => {
       join(dir, 'bad.results.csv'),
       '--batch-size',
       '2',
+      // One batch at a time, so that A-1 (line 2) takes the reference before A-6 (line 7) asks
+      // for it: with batches in parallel either could win on a loaded machine.
+      '--concurrency',
+      '1',
     ]);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('8 orders: 2 created, 0 already created (replayed), 6 failed.');
