@@ -754,7 +754,7 @@ async function main(): Promise<number> {
   }
   console.log(
     failed.length === 0
-      ? '\nverdict: flat (every judged series grew by at most 10 % of its mean)'
+      ? '\nverdict: flat (every backlog bounded; no memory grew beyond its allowance to a new high)'
       : `\nverdict: GROWING: ${failed.map((row) => row.label).join(', ')}`,
   );
   return failed.length === 0 ? 0 : 1;

@@ -1,8 +1,8 @@
-import { runPreparedQuery, type Prisma, type PrismaClient } from '@vexora-checkout/db';
+import type { Prisma, PrismaClient } from '@vexora-checkout/db';
 import type pg from 'pg';
 import type { AttemptColumns } from '../submit/record-attempt.js';
 import { createCoalescer, type Coalescer } from '../submit/create-coalescer.js';
-import type { SubmitSql } from '../submit/submit-store.js';
+import { submitStoreFor, type SubmitSql } from '../submit/submit-store.js';
 
 /**
  * A stored notification with the intent whose LIVE tradeNo it names (null fields when none),
@@ -157,8 +157,8 @@ const stores = new WeakMap<object, ReconcileStore>();
 
 /**
  * The fast path's store, one per database handle (its coalescers are shared by every job of the
- * process): named prepared statements on the node-postgres pool when there is one, else
- * Prisma's raw queries on the same SQL (same effects, more CPU).
+ * process). Its statements go through the submit path's runner: named prepared statements on
+ * the node-postgres pool when there is one, else Prisma's raw queries on the same SQL.
  */
 export function reconcileStoreFor(deps: {
   prisma: PrismaClient;
@@ -167,11 +167,7 @@ export function reconcileStoreFor(deps: {
   const handle: object = deps.pool ?? deps.prisma;
   let store = stores.get(handle);
   if (!store) {
-    const { pool, prisma } = deps;
-    const sql: SubmitSql = pool
-      ? (text, values) => runPreparedQuery(pool, text, values)
-      : (text, values) => prisma.$queryRawUnsafe(text, ...values);
-    store = createReconcileStore(sql);
+    store = createReconcileStore(submitStoreFor(deps).sql);
     stores.set(handle, store);
   }
   return store;
