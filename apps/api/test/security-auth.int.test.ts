@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, test } from '@vexora-checkout/testing';
 import { generateApiKey } from '../src/auth/api-key-format.js';
+import { createApiKeyAuthenticator } from '../src/auth/authenticate-api-key.js';
 import { revokeApiKey } from '../src/auth/manage-api-keys.js';
 import { problemSchema } from '../src/openapi/api-response-schemas.js';
 import { startTestApi, validCheckout, type TestApi } from './start-test-api.js';
@@ -74,6 +75,25 @@ describe('authentication', () => {
     expect(await api.prisma.checkoutIntent.count()).toBe(intentsBefore);
     expect(await api.prisma.idempotencyKey.count({ where: { clientId: revoked.clientId } })).toBe(0);
   });
+});
+
+test('a flood of distinct made-up keys cannot push a valid key out of the lookup cache', async () => {
+  const { key, clientId } = await api.newClient();
+  let clock = 0;
+  const authenticate = createApiKeyAuthenticator(api.prisma, {
+    ttlMs: 60_000,
+    now: () => clock,
+    maxUnknownKeys: 20,
+  });
+  const principal = await authenticate(key);
+  expect(principal?.clientId).toBe(clientId);
+  for (let index = 0; index < 100; index += 1) expect(await authenticate(generateApiKey())).toBeNull();
+  // Revoked in the database: an authenticator that had dropped the valid key would look it up
+  // again and answer null; one that kept it answers from its cache until the TTL.
+  expect(await revokeApiKey(api.prisma, (await keyIdOf(clientId)) ?? '')).toBe(1);
+  expect(await authenticate(key)).toEqual(principal);
+  clock += 60_001;
+  expect(await authenticate(key)).toBeNull();
 });
 
 async function keyIdOf(clientId: string): Promise<string | undefined> {
