@@ -162,6 +162,26 @@ describe('sign-in', () => {
     expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
+  test('wrong passwords sent all at once for one name: five are checked, the others are throttled', async () => {
+    const client = createDashboardClient(api.url);
+    const form = await client.get('/dashboard/login');
+    const csrf = client.csrfOf(form);
+    const name = 'parallel@merchant';
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, attempt) =>
+        client.post('/dashboard/login', {
+          _csrf: csrf,
+          next: '/dashboard',
+          name,
+          password: `guess ${attempt}`,
+        }),
+      ),
+    );
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses.filter((status) => status === 401)).toHaveLength(5);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(7);
+  });
+
   test('next= only leads inside the dashboard', async () => {
     const client = createDashboardClient(api.url);
     const form = await client.get('/dashboard/login');

@@ -156,7 +156,8 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       showLogin(request, response, 403, { next, error: 'The sign-in form expired. Please try again.' });
       return;
     }
-    const waitMs = throttle.retryAfterMs(input.name, address(request));
+    // Counted before the (slow) hash, so parallel tries cannot all pass the check at once.
+    const waitMs = throttle.beginAttempt(input.name, address(request));
     if (waitMs > 0) {
       logger.warn({ operator: input.name, ip: address(request) }, 'dashboard sign-in throttled');
       response.set('retry-after', String(Math.ceil(waitMs / 1000)));
@@ -170,7 +171,6 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     const operator = findOperator(input.name);
     const matches = await verifyOperatorPassword(input.password, operator?.password ?? (await dummyHash));
     if (!operator || !matches) {
-      throttle.recordFailure(input.name, address(request));
       logger.warn(
         { operator: input.name, ip: address(request) },
         'dashboard sign-in refused: wrong name or password',
@@ -178,7 +178,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       showLogin(request, response, 401, { next, name: input.name, error: 'Wrong name or password.' });
       return;
     }
-    throttle.recordSuccess(input.name);
+    throttle.recordSuccess(input.name, address(request));
     cookies.startSession(request, response, operator.name, cookies.credentialDigest(operator.passwordText));
     logger.info({ operator: operator.name, ip: address(request) }, 'dashboard sign-in');
     response.redirect(303, next);

@@ -84,6 +84,18 @@ describe('sign-in throttle', () => {
     throttle.recordSuccess('dave');
     expect(throttle.retryAfterMs('dave', '10.0.0.4')).toBe(0);
   });
+
+  test('an attempt is counted when it begins: the sixth begun before any answer is refused; a success gives its count back', () => {
+    const throttle = createLoginThrottle({ windowMs: 60_000, now: () => 0 });
+    const begun = Array.from({ length: 8 }, () => throttle.beginAttempt('erin', '10.0.0.5'));
+    expect(begun).toEqual([0, 0, 0, 0, 0, 60_000, 60_000, 60_000]);
+
+    // 20 begun from one address, one of them a success: one more may begin, not two.
+    for (let i = 0; i < 20; i += 1) expect(throttle.beginAttempt(`u${i}`, '10.0.0.6')).toBe(0);
+    throttle.recordSuccess('u0', '10.0.0.6');
+    expect(throttle.beginAttempt('frank', '10.0.0.6')).toBe(0);
+    expect(throttle.beginAttempt('grace', '10.0.0.6')).toBe(60_000);
+  });
 });
 
 describe('pages', () => {
