@@ -580,6 +580,13 @@ describe('the fast path writes what the state machine writes', () => {
   });
 });
 
+/** An order Vexora holds paid, and the claim of its notification. */
+async function paidOrder() {
+  const intent = await order();
+  await settle(intent.tradeNo, { outcome: 'paid' });
+  return { intent, claim: { tradeNo: intent.tradeNo, status: '0000', amount: '12.50' } };
+}
+
 describe('the fast path hands over to the general path', () => {
   test('a claim its guard does not cover: the general path records it, with the same single query', async () => {
     // Trusted 0000 of another amount: the statement's amount guard fails, nothing changes there.
@@ -612,9 +619,7 @@ describe('the fast path hands over to the general path', () => {
   });
 
   test('not AWAITING_PAYMENT, processed, or the same claim already applied: nothing asked, nothing written', async () => {
-    const intent = await order();
-    await settle(intent.tradeNo, { outcome: 'paid' });
-    const claim = { tradeNo: intent.tradeNo, status: '0000', amount: '12.50' };
+    const { intent, claim } = await paidOrder();
     const first = await notify(claim);
     const second = await notify(claim);
     expect(await reconcileNotification(fastDeps(), first)).toMatchObject({ outcome: 'applied' });
@@ -629,9 +634,7 @@ describe('the fast path hands over to the general path', () => {
   test('an earlier delivery of the same claim applied while the intent still awaits payment: the statement refuses', async () => {
     // Not a state the system reaches by itself (an applied claim makes the intent final): the
     // statement's own duplicate guard is what keeps the fast path from applying a claim twice.
-    const intent = await order();
-    await settle(intent.tradeNo, { outcome: 'paid' });
-    const claim = { tradeNo: intent.tradeNo, status: '0000', amount: '12.50' };
+    const { intent, claim } = await paidOrder();
     const earlier = await notify(claim);
     await prisma.gatewayNotification.update({
       where: { id: earlier },
