@@ -346,6 +346,23 @@ describe('signed in', () => {
     expect(audit!.n).toBe(1);
   });
 
+  test('unreadable requests get a 4xx page, not a 500: an exception number beyond bigint, a form with too many fields', async () => {
+    const client = createDashboardClient(api.url);
+    await client.login();
+    const csrf = client.csrfOf(await client.get('/dashboard/exceptions'));
+    const beyond = await client.post('/dashboard/exceptions/9999999999999999999/resolve', {
+      _csrf: csrf,
+      resolution: 'accepted',
+    });
+    expect(beyond.status).toBe(404);
+    expect(beyond.text).toContain('No exception #9999999999999999999.');
+
+    const fields = Object.fromEntries(Array.from({ length: 30 }, (_, index) => [`f${index}`, 'x']));
+    const crowded = await client.post('/dashboard/login', fields);
+    expect(crowded.status).toBe(413);
+    expect(crowded.headers.get('content-security-policy')).toContain("default-src 'none'");
+  });
+
   test('the stuck, timeline and search pages show their rows', async () => {
     const client = createDashboardClient(api.url);
     await client.login();

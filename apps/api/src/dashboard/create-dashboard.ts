@@ -56,6 +56,8 @@ declare module 'express-serve-static-core' {
   }
 }
 
+const MAX_BIGINT = 9_223_372_036_854_775_807n;
+
 const loginFormSchema = z.object({
   name: z.string().max(64).default(''),
   password: z.string().max(1_024).default(''),
@@ -295,6 +297,11 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       await showExceptions(response, 404, { kind: 'error', text: 'No such exception.' });
       return;
     }
+    if (BigInt(id) > MAX_BIGINT) {
+      // Beyond PostgreSQL's bigint, so no row has it (and the cast would fail).
+      await showExceptions(response, 404, { kind: 'error', text: `No exception #${id}.` });
+      return;
+    }
     const parsed = resolveFormSchema.safeParse(request.body);
     if (!parsed.success) {
       const problems = parsed.error.issues
@@ -388,8 +395,24 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       next(error);
       return;
     }
-    logger.error({ err: error, path: request.path }, 'dashboard page failed');
     const session = response.locals.session;
+    // A request the form parser could not read (too large, too many fields, bad encoding): the
+    // client's fault, answered with its status. Nothing of the body is logged.
+    const status = (error as { status?: unknown } | undefined)?.status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      const type = (error as { type?: unknown }).type;
+      logger.warn(
+        { status, type: typeof type === 'string' ? type : undefined, path: request.path },
+        'dashboard request refused',
+      );
+      sendPage(response, status, {
+        ...(session ? page(response) : {}),
+        title: 'Request refused',
+        body: html`<p class="notice notice-error">This request could not be read (${status}).</p>`,
+      });
+      return;
+    }
+    logger.error({ err: error, path: request.path }, 'dashboard page failed');
     sendPage(response, 500, {
       ...(session ? page(response) : {}),
       title: 'Error',
