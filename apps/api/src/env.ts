@@ -32,7 +32,13 @@ const apiEnvSchema = z.object({
   /** How long a request waits for a concurrent one with the same key before answering 409. */
   IDEMPOTENCY_IN_FLIGHT_WAIT_MS: z.coerce.number().int().min(1).max(10_000).default(200),
   /** Tokens per second each API key earns (a request costs 1, a batch 1 per started 100 items); 0: no limit. */
-  API_RATE_LIMIT_PER_SECOND: z.coerce.number().min(0).max(100_000).default(100),
+  API_RATE_LIMIT_PER_SECOND: z
+    .string()
+    .trim()
+    // Number('') is 0: an empty value (a template's missing variable) must not turn the limit off.
+    .min(1, 'must be a number of tokens per second (0 turns the limit off), not empty')
+    .pipe(z.coerce.number<string>().min(0).max(100_000))
+    .default(100),
   /** Tokens an API key can spend at once (the bucket's size). */
   API_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(200),
   /** How long a rate-limit check may wait for Redis before the request proceeds unlimited. */
