@@ -10,6 +10,7 @@ import {
   type ApplyResult,
   type GatewayStatusReport,
 } from './apply-gateway-status.js';
+import { createLimiter, type Limiter } from './create-limiter.js';
 import { decimalCents, formatCents } from './decimal-cents.js';
 import { matchTradeNo, type TradeNoMatch } from './match-trade-no.js';
 import { queryAndRecord } from './query-and-record.js';
@@ -98,7 +99,25 @@ export async function reconcileNotification(
 ): Promise<ReconcileResult> {
   const fast = await reconcileFast(deps, notificationId);
   if ('result' in fast) return fast.result;
-  return reconcileInFull(deps, notificationId, fast.answered);
+  return generalPathLimiter(deps).run(() => reconcileInFull(deps, notificationId, fast.answered));
+}
+
+const generalPathLimiters = new WeakMap<object, Limiter>();
+
+/**
+ * The general path holds a database connection through each of its short transactions and runs
+ * about a dozen statements: at most half the pool's connections' worth of notifications take it
+ * at once (per database handle), so that a flood of duplicates or forgeries waits its turn
+ * instead of starving the submit path and the fast path of connections.
+ */
+function generalPathLimiter(deps: Pick<ReconcileDeps, 'prisma' | 'pool'>): Limiter {
+  const handle: object = deps.pool ?? deps.prisma;
+  let limiter = generalPathLimiters.get(handle);
+  if (!limiter) {
+    limiter = createLimiter(Math.max(1, Math.floor((deps.pool?.options.max ?? 20) / 2)));
+    generalPathLimiters.set(handle, limiter);
+  }
+  return limiter;
 }
 
 /**
