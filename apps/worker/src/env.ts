@@ -69,8 +69,8 @@ const workerEnvSchema = z
     PAYMENT_WINDOW_MS: z.coerce.number().int().min(600_000).default(86_400_000),
     /**
      * Notifications reconciled at once by this process. A job mostly waits on its Query API call
-     * (its statements are shared with other jobs'), so this is about Vexora's latency: about
-     * 100 × 1 s / latency notifications per second.
+     * (its statements are shared with other jobs'): one process settles about this many ÷
+     * Vexora's latency per second (100 at 200 ms: 500/s) until its CPU runs out.
      */
     RECONCILE_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(100),
     /** A stored notification still unprocessed this long after it arrived is enqueued again by the sweep. */
