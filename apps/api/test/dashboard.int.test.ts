@@ -397,7 +397,7 @@ describe('signed in', () => {
     expect(none.text).toContain('&lt;b&gt;nothing&lt;/b&gt;');
   });
 
-  test('every HTML page sends the security headers; sign-out ends the session', async () => {
+  test('every HTML page sends the security headers; sign-out needs the CSRF token and clears the session cookie (the cookie itself stays valid until it expires: sessions are stateless)', async () => {
     const client = createDashboardClient(api.url);
     const login = await client.get('/dashboard/login');
     expectPageHeaders(login, '/dashboard/login');
