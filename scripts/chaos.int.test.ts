@@ -1,12 +1,12 @@
 // The reduced chaos run of `npm test`: the same harness as `npm run chaos` (scripts/chaos/), with
-// fewer intents, one kill of each process kind, both Redis restarts and one PostgreSQL restart.
+// fewer intents, one kill of each process kind, both Redis restarts, one PostgreSQL restart and a 3 s PostgreSQL outage.
 // It fails, printing the report, when any invariant is violated. A fixed seed keeps a failure
 // reproducible with `npm run chaos -- --seed 20261126 --minutes 0.5 --kills 5 --rate 10`.
 import { expect, test } from 'vitest';
 import { formatChaosReport } from './chaos/report.js';
 import { runChaos } from './chaos/run-chaos.js';
 
-test('chaos: kill -9 of every process kind, Redis and PostgreSQL restarts; every invariant holds', async () => {
+test('chaos: kill -9 of every process kind, Redis and PostgreSQL restarts, a PostgreSQL outage; every invariant holds', async () => {
   const log: string[] = [];
   const result = await runChaos({
     seed: 20261126,
@@ -14,6 +14,7 @@ test('chaos: kill -9 of every process kind, Redis and PostgreSQL restarts; every
     kills: 5,
     rate: 10,
     settleSeconds: 120,
+    postgresOutageSeconds: 3,
     maxExamples: 5,
     log: (message) => log.push(message),
   });

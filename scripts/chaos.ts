@@ -21,6 +21,7 @@ const { values: args } = parseArgs({
     rate: { type: 'string' },
     seed: { type: 'string' },
     'settle-seconds': { type: 'string' },
+    'pg-outage-seconds': { type: 'string' },
     examples: { type: 'string', default: '10' },
     json: { type: 'string' },
     quick: { type: 'boolean', default: false },
@@ -36,6 +37,7 @@ if (args.help) {
   --rate N            intents created per second (default 40; --quick 15)
   --seed N            seed of the kills, the load and the sandbox's faults (default: random, printed)
   --settle-seconds S  how long the system may take to settle after the faults (default 180)
+  --pg-outage-seconds S  how long PostgreSQL stays stopped in the outage (default 3)
   --examples N        violations printed per invariant (default 10)
   --json PATH         the machine-readable result (default <tmpdir>/vexora-chaos-<seed>.json)
   --quick             a short run`);
@@ -62,6 +64,7 @@ const result = await runChaos({
   kills: Math.round(number('kills', args.kills, quick ? 6 : 24)),
   rate: number('rate', args.rate, quick ? 15 : 40),
   settleSeconds: number('settle-seconds', args['settle-seconds'], 180),
+  postgresOutageSeconds: number('pg-outage-seconds', args['pg-outage-seconds'], 3),
   maxExamples: Math.round(number('examples', args.examples, 10)),
   log,
 });

@@ -36,6 +36,8 @@ export interface ChaosOptions {
   rate: number;
   /** How long the system may take to settle once faults stop. */
   settleSeconds: number;
+  /** How long PostgreSQL stays stopped in the outage (besides the fast restart). */
+  postgresOutageSeconds: number;
   maxExamples: number;
   log: (message: string) => void;
 }
@@ -46,7 +48,8 @@ export type FaultKind =
   | 'kill webhook'
   | 'redis restart (data kept)'
   | 'redis restart (data lost)'
-  | 'postgres fast restart';
+  | 'postgres fast restart'
+  | 'postgres outage';
 
 export interface ChaosResult {
   seed: number;
@@ -113,6 +116,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     'redis restart (data kept)': 0,
     'redis restart (data lost)': 0,
     'postgres fast restart': 0,
+    'postgres outage': 0,
   };
   try {
     const services = await startChaosServices(log);
@@ -294,6 +298,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       serviceEvent(0.3, 'redis restart (data kept)', () => services.restartRedisKeepingData()),
       serviceEvent(0.55, 'redis restart (data lost)', () => services.restartRedisLosingData()),
       serviceEvent(0.75, 'postgres fast restart', () => services.restartPostgres()),
+      serviceEvent(0.4, 'postgres outage', () =>
+        services.interruptPostgres(options.postgresOutageSeconds * 1_000),
+      ),
     );
     let forgeries: Forgery[] = [];
     events.push({
@@ -369,6 +376,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         kills: options.kills,
         rate: options.rate,
         settleSeconds: options.settleSeconds,
+        postgresOutageSeconds: options.postgresOutageSeconds,
         maxExamples: options.maxExamples,
       },
       faults,

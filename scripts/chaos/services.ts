@@ -27,6 +27,11 @@ export interface ChaosServices {
   restartRedisLosingData(): Promise<void>;
   /** `pg_ctl restart -m fast`: every connection is cut, open transactions roll back. */
   restartPostgres(): Promise<void>;
+  /**
+   * PostgreSQL stops (fast), stays down for `downMs`, and starts again: every write in that time
+   * fails, so a webhook receiver must answer 503 (never `OK`) and the sandbox retries later.
+   */
+  interruptPostgres(downMs: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -101,6 +106,12 @@ export async function startChaosServices(log: (message: string) => void): Promis
           '60',
           'restart',
         ]);
+      },
+      async interruptPostgres(downMs) {
+        await pgCtl(binaries, ['-D', pgDataDir, '-m', 'fast', '-w', '-t', '60', 'stop']);
+        // The outage's length is the fault itself, not a wait for some condition.
+        await new Promise((resolve) => setTimeout(resolve, downMs));
+        await startLocalPostgres({ dataDir: pgDataDir, port: pgPort, binaries, ephemeral: true });
       },
       stop,
     };
