@@ -1,16 +1,11 @@
 // Support of the dashboard tests (dashboard*.int.test.ts): the real api (createApp) with its
 // dashboard on a free port, a cookie-keeping HTTP client that signs in like a browser form, and
 // a seed of intents with their state changes, as the worker would have written them.
-import { DEFAULT_SANDBOX_ACCOUNTS } from '@vexora-checkout/contracts';
-import { createDatabaseClients, type PrismaClient } from '@vexora-checkout/db';
-import { createLogger, startHttpServer } from '@vexora-checkout/runtime';
-import { captureLogLines } from '@vexora-checkout/testing';
-import { createApiKeyAuthenticator } from '../src/auth/authenticate-api-key.js';
-import { createApp } from '../src/create-app.js';
-import { createMetrics } from '../src/create-metrics.js';
+import type { PrismaClient } from '@vexora-checkout/db';
 import { createDashboard } from '../src/dashboard/create-dashboard.js';
 import { parseDashboardSettings } from '../src/dashboard/dashboard-settings.js';
 import { hashOperatorPassword } from '../src/dashboard/operator-password.js';
+import { startTestApi } from './start-test-api.js';
 
 export const OPERATOR = { name: 'ops@merchant', password: 'correct horse battery staple' };
 
@@ -38,46 +33,19 @@ export async function startDashboardApi(options: {
     ...(options.bullmqPrefix ? { BULLMQ_PREFIX: options.bullmqPrefix } : {}),
   });
   if (!parsed.ok) throw new Error(parsed.issues.join('; '));
-  const { prisma, pool } = createDatabaseClients({ databaseUrl: options.databaseUrl, poolSize: 6 });
-  const { lines: logs, destination } = captureLogLines();
-  const logger = createLogger({ service: 'api', level: 'info', destination });
-  const dashboard =
-    options.enabled === false
-      ? undefined
-      : createDashboard({
+  const api = await startTestApi(options.databaseUrl, {
+    ...(options.enabled !== false && {
+      dashboard: ({ prisma, logger }) =>
+        createDashboard({
           prisma,
           logger,
           settings: parsed.settings,
           redisUrl: options.redisUrl,
           ...(options.queueNames ? { queueNames: options.queueNames } : {}),
-        });
-  const app = createApp({
-    prisma,
-    pool,
-    logger,
-    metrics: createMetrics(),
-    authenticate: createApiKeyAuthenticator(prisma, { ttlMs: 0 }),
-    accounts: DEFAULT_SANDBOX_ACCOUNTS,
-    create: {
-      tradeNoPrefix: '',
-      tradeNoTimeZone: 'Asia/Phnom_Penh',
-      idempotencyTtlMs: 24 * 3_600_000,
-      inFlightWaitMs: 200,
-    },
-    bodyLimitBytes: 2_000_000,
-    ...(dashboard && { dashboard }),
+        }),
+    }),
   });
-  const http = await startHttpServer(app, { host: '127.0.0.1', port: 0 });
-  return {
-    url: `http://127.0.0.1:${http.port}`,
-    prisma,
-    logs,
-    close: async () => {
-      await http.close(1_000);
-      await dashboard?.close();
-      await prisma.$disconnect();
-    },
-  };
+  return { url: api.url, prisma: api.prisma, logs: api.logs, close: () => api.close() };
 }
 
 export interface PageResponse {

@@ -12,20 +12,11 @@ import {
   type DashboardApi,
   type PageResponse,
 } from './dashboard-harness.js';
-
-/** The policy's directives, by name. */
-function directives(policy: string | null): Map<string, string[]> {
-  const parsed = new Map<string, string[]>();
-  for (const part of (policy ?? '').split(';')) {
-    const [name, ...values] = part.trim().split(/\s+/);
-    if (name) parsed.set(name.toLowerCase(), values);
-  }
-  return parsed;
-}
+import { cspDirectives } from './csp-directives.js';
 
 function expectPageHeaders(page: PageResponse, what: string, options: { bullBoard?: boolean } = {}) {
   expect(page.headers.get('content-type'), what).toMatch(/^text\/html/);
-  const policy = directives(page.headers.get('content-security-policy'));
+  const policy = cspDirectives(page.headers.get('content-security-policy'));
   expect(policy.get('default-src'), what).toEqual(["'none'"]);
   expect(policy.get('script-src'), what).toEqual(["'self'"]);
   expect(policy.get('frame-ancestors'), what).toEqual(["'none'"]);

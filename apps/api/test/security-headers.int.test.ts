@@ -6,21 +6,12 @@ import { expect, test } from '@vexora-checkout/testing';
 import { buildCheckoutBody } from '../../sandbox/test/support/build-checkout-body.js';
 import { startTestSandbox } from '../../sandbox/test/support/start-test-sandbox.js';
 import { startTestApi } from './start-test-api.js';
-
-/** The policy's directives, by name. */
-function directives(policy: string | null): Map<string, string[]> {
-  const parsed = new Map<string, string[]>();
-  for (const part of (policy ?? '').split(';')) {
-    const [name, ...values] = part.trim().split(/\s+/);
-    if (name) parsed.set(name.toLowerCase(), values);
-  }
-  return parsed;
-}
+import { cspDirectives } from './csp-directives.js';
 
 /** CSP: nothing loads unless allowed, no script at all, no framing, no <base> hijack. */
 function expectLockedDownPolicy(headers: Headers, what: string) {
   expect(headers.get('content-type'), what).toMatch(/^text\/html/);
-  const policy = directives(headers.get('content-security-policy'));
+  const policy = cspDirectives(headers.get('content-security-policy'));
   expect(policy.get('default-src'), what).toEqual(["'none'"]);
   // No script-src: scripts fall back to default-src 'none'.
   expect(policy.has('script-src'), what).toBe(false);

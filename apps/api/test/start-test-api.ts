@@ -1,11 +1,12 @@
 import { DEFAULT_SANDBOX_ACCOUNTS } from '@vexora-checkout/contracts';
 import { createDatabaseClients, type PrismaClient } from '@vexora-checkout/db';
-import { createLogger, startHttpServer } from '@vexora-checkout/runtime';
+import { createLogger, startHttpServer, type Logger } from '@vexora-checkout/runtime';
 import { captureLogLines } from '@vexora-checkout/testing';
 import { createApiKeyAuthenticator } from '../src/auth/authenticate-api-key.js';
 import { createApiKey } from '../src/auth/manage-api-keys.js';
 import { createApp } from '../src/create-app.js';
 import { createMetrics, type ApiMetrics } from '../src/create-metrics.js';
+import type { Dashboard } from '../src/dashboard/create-dashboard.js';
 import type { KeyRateLimiter } from '../src/rate-limit/create-key-rate-limiter.js';
 
 export interface TestApi {
@@ -34,15 +35,22 @@ let clients = 0;
 /** The real api (createApp) on the test database, on a free port, as production wires it. */
 export async function startTestApi(
   databaseUrl: string,
-  options: { inFlightWaitMs?: number; rateLimiter?: KeyRateLimiter } = {},
+  options: {
+    inFlightWaitMs?: number;
+    rateLimiter?: KeyRateLimiter;
+    /** Mounts a dashboard built on the api's own Prisma client and logger; closed with the api. */
+    dashboard?: (deps: { prisma: PrismaClient; logger: Logger }) => Dashboard;
+  } = {},
 ): Promise<TestApi> {
   const { prisma, pool } = createDatabaseClients({ databaseUrl, poolSize: 10 });
   const { lines: logs, destination } = captureLogLines();
   const metrics = createMetrics();
+  const logger = createLogger({ service: 'api', level: 'info', destination });
+  const dashboard = options.dashboard?.({ prisma, logger });
   const app = createApp({
     prisma,
     pool,
-    logger: createLogger({ service: 'api', level: 'info', destination }),
+    logger,
     metrics,
     authenticate: createApiKeyAuthenticator(prisma, { ttlMs: 0 }),
     accounts: DEFAULT_SANDBOX_ACCOUNTS,
@@ -54,6 +62,7 @@ export async function startTestApi(
     },
     bodyLimitBytes: 2_000_000,
     ...(options.rateLimiter && { rateLimiter: options.rateLimiter }),
+    ...(dashboard && { dashboard }),
   });
   const http = await startHttpServer(app, { host: '127.0.0.1', port: 0 });
   const url = `http://127.0.0.1:${http.port}`;
@@ -99,6 +108,7 @@ export async function startTestApi(
     },
     close: async () => {
       await http.close(1_000);
+      await dashboard?.close();
       await prisma.$disconnect();
     },
   };
