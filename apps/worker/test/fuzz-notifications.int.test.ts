@@ -3,22 +3,16 @@
 // bodies, junk content types) to the running webhook receiver, with the real reconcile job
 // consuming its queue. The intents they aim at are real AWAITING_PAYMENT orders the sandbox
 // holds unpaid: whatever arrives, none may move. FUZZ_SEED and FUZZ_RUNS replay or widen a run.
-import { DEFAULT_SANDBOX_ACCOUNTS, NOTIFICATION_RECONCILE_QUEUE } from '@vexora-checkout/contracts';
-import { createPrismaClient } from '@vexora-checkout/db';
-import { createGatewayClient } from '@vexora-checkout/gateway-client';
 import { signFields } from '@vexora-checkout/signing';
 import { expect, test, waitUntil } from '@vexora-checkout/testing';
 import fc from 'fast-check';
-import { startTestSandbox } from '../../sandbox/test/support/start-test-sandbox.js';
-import { startTestWebhook } from '../../webhook/test/start-test-webhook.js';
-import { createReconcileProcessor } from '../src/reconcile/reconcile-queue.js';
 import { createOrderIntent, type OrderIntent } from './reconcile-test-support.js';
+import { startNotificationRig, USD } from './notification-rig.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_126);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
 const CONCURRENCY = 16;
 const BODY_LIMIT = 65_536;
-const USD = DEFAULT_SANDBOX_ACCOUNTS.find((account) => account.currencies.includes('USD'))!;
 
 interface Delivery {
   contentType: string;
@@ -136,20 +130,14 @@ test(
   `${RUNS} generated notifications: no 5xx, answers per the rules, and no intent changes state`,
   { timeout: 240_000 },
   async ({ databaseUrl, redisUrl, bullmq }) => {
-    const prisma = createPrismaClient({ databaseUrl, poolSize: 8 });
-    const sandbox = await startTestSandbox();
-    const gateway = createGatewayClient({ baseUrl: sandbox.url, account: USD, timeoutMs: 5_000 });
-    const webhook = await startTestWebhook({
+    const rig = await startNotificationRig({
       databaseUrl,
       redisUrl,
-      prefix: bullmq.prefix,
+      bullmq,
+      concurrency: 8,
       bodyLimitBytes: BODY_LIMIT,
     });
-    const worker = bullmq.createWorker(
-      NOTIFICATION_RECONCILE_QUEUE,
-      createReconcileProcessor({ prisma, accounts: DEFAULT_SANDBOX_ACCOUNTS, gatewayFor: () => gateway }),
-      { concurrency: 8 },
-    );
+    const { prisma, gateway, webhook } = rig;
     try {
       const notifyUrl = `${webhook.url}/vexora/notify`;
       const targets: OrderIntent[] = [];
@@ -211,11 +199,7 @@ test(
       expect(await prisma.statusHistory.count()).toBe(historyBefore);
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     } finally {
-      await worker.close();
-      await webhook.close();
-      await gateway.close();
-      await sandbox.stop();
-      await prisma.$disconnect();
+      await rig.close();
     }
   },
 );

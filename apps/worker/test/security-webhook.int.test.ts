@@ -5,17 +5,12 @@
 // delivery gets its documented answer (docs/operations.md, "The webhook"), is stored or not as
 // documented, is reconciled without being applied, and no intent changes state or gains a
 // status-history row.
-import { DEFAULT_SANDBOX_ACCOUNTS, NOTIFICATION_RECONCILE_QUEUE } from '@vexora-checkout/contracts';
-import { createPrismaClient } from '@vexora-checkout/db';
-import { createGatewayClient } from '@vexora-checkout/gateway-client';
 import { signFields } from '@vexora-checkout/signing';
 import { expect, test, waitUntil } from '@vexora-checkout/testing';
-import { startTestSandbox } from '../../sandbox/test/support/start-test-sandbox.js';
 import { startTestWebhook } from '../../webhook/test/start-test-webhook.js';
-import { createReconcileProcessor } from '../src/reconcile/reconcile-queue.js';
 import { createOrderIntent } from './reconcile-test-support.js';
+import { startNotificationRig, USD } from './notification-rig.js';
 
-const USD = DEFAULT_SANDBOX_ACCOUNTS.find((account) => account.currencies.includes('USD'))!;
 const BODY_LIMIT = 65_536;
 const JSON_TYPE = 'application/json';
 
@@ -37,26 +32,20 @@ test(
   'forged, replayed, misdirected, oversized and malformed notifications get their documented answers and change no intent',
   { timeout: 120_000 },
   async ({ databaseUrl, redisUrl, bullmq }) => {
-    const prisma = createPrismaClient({ databaseUrl, poolSize: 4 });
-    const sandbox = await startTestSandbox();
-    const gateway = createGatewayClient({ baseUrl: sandbox.url, account: USD, timeoutMs: 5_000 });
-    const webhook = await startTestWebhook({
+    const rig = await startNotificationRig({
       databaseUrl,
       redisUrl,
-      prefix: bullmq.prefix,
+      bullmq,
+      concurrency: 4,
       bodyLimitBytes: BODY_LIMIT,
     });
+    const { prisma, sandbox, gateway, webhook } = rig;
     const restricted = await startTestWebhook({
       databaseUrl,
       redisUrl,
       prefix: bullmq.prefix,
       allowedIps: '203.0.113.0/24',
     });
-    const worker = bullmq.createWorker(
-      NOTIFICATION_RECONCILE_QUEUE,
-      createReconcileProcessor({ prisma, accounts: DEFAULT_SANDBOX_ACCOUNTS, gatewayFor: () => gateway }),
-      { concurrency: 4 },
-    );
     try {
       const notifyUrl = `${webhook.url}/vexora/notify`;
       const awaiting = await createOrderIntent(prisma, gateway, USD, { notifyUrl, amount: '12.50' });
@@ -268,12 +257,8 @@ test(
       expect(after.map((intent) => intent.state).sort()).toEqual(['AWAITING_PAYMENT', 'PAID']);
       expect(await prisma.statusHistory.count()).toBe(before.history);
     } finally {
-      await worker.close();
-      await webhook.close();
       await restricted.close();
-      await gateway.close();
-      await sandbox.stop();
-      await prisma.$disconnect();
+      await rig.close();
     }
   },
 );
